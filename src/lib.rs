@@ -1,0 +1,12 @@
+//! # nextoffer
+//!
+//! The next-best-offer engine: for one customer at one moment, which offers to show, best first, each with
+//! the reasons; and the customer insight (ranks, segments, lifetime value, churn risk) that feeds it.
+//!
+//! The core is pure Rust and knows nothing of JavaScript. The WebAssembly binding lives in `src/wasm/` and
+//! is compiled only for `wasm32`; the command-line tool in `src/bin/`.
+//!
+//! ## Modules, in the order a decision flows through them
+//! - [`json`]: the JSON value every boundary speaks (models, requests, results, learned state).
+//! - [`condition`]: GrowthBook-compatible eligibility conditions, compiled once at model load.
+//! - [`bucket`]: GrowthBook-compatible deterministic hashing, for control groups and splits.
