@@ -10,3 +10,9 @@
 //! - [`json`]: the JSON value every boundary speaks (models, requests, results, learned state).
 //! - [`condition`]: GrowthBook-compatible eligibility conditions, compiled once at model load.
 //! - [`bucket`]: GrowthBook-compatible deterministic hashing, for control groups and splits.
+
+pub mod bucket;
+pub mod condition;
+pub mod insight;
+pub mod json;
+pub mod recommend;

@@ -1,0 +1,2 @@
+//! The `nextoffer` command line (work in progress).
+fn main() {}
