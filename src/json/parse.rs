@@ -1,0 +1,458 @@
+//! A strict RFC 8259 parser: a byte-level scanner over the input text.
+//!
+//! Strict because models are validated at load: no NaN or Infinity, no trailing commas, no comments, no
+//! duplicate keys, at most [`MAX_DEPTH`] levels of nesting (deeper input is an error, never a stack
+//! overflow). Fast because models and requests cross the Wasm boundary as JSON text: strings without escapes
+//! are copied in one slice, integers of up to 15 digits skip the float parser.
+
+use std::collections::HashSet;
+
+use super::{Object, Value};
+
+/// The deepest nesting of arrays and objects [`parse`] accepts: 128 levels.
+pub const MAX_DEPTH: usize = 128;
+
+/// Objects with more keys than this check duplicates with a hash set instead of a linear scan.
+const LINEAR_DUPLICATE_SCAN: usize = 16;
+
+/// Why JSON text was rejected, and where: line and column are 1-based, the column counts characters
+/// (Unicode scalar values), not bytes.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: {kind}")]
+pub struct ParseError {
+    /// The line of the offending character, from 1.
+    pub line: usize,
+    /// The column of the offending character, from 1, in characters.
+    pub column: usize,
+    /// What was wrong.
+    pub kind: ParseErrorKind,
+}
+
+/// What was wrong with JSON text.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseErrorKind {
+    /// The text ended where more was needed.
+    #[error("unexpected end of input, expected {expected}")]
+    UnexpectedEnd {
+        /// What the parser was looking for.
+        expected: &'static str,
+    },
+    /// A character that cannot stand here.
+    #[error("unexpected character {found:?}, expected {expected}")]
+    UnexpectedCharacter {
+        /// The character found.
+        found: char,
+        /// What the parser was looking for.
+        expected: &'static str,
+    },
+    /// A number with a leading zero, such as `01`.
+    #[error("invalid number {text:?}, expected no leading zero")]
+    LeadingZero {
+        /// The number's text up to the offending digit.
+        text: String,
+    },
+    /// A number too large for a 64-bit float, such as `1e400`.
+    #[error("number {text} is out of range")]
+    NumberOutOfRange {
+        /// The number's text.
+        text: String,
+    },
+    /// A backslash followed by something other than `" \ / b f n r t u`.
+    #[error("invalid escape \\{found} in string, expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX")]
+    InvalidEscape {
+        /// The character after the backslash.
+        found: char,
+    },
+    /// A raw control character (below U+0020) inside a string.
+    #[error("unescaped control character U+{code:04X} in string, expected it escaped")]
+    ControlCharacter {
+        /// The character's code.
+        code: u32,
+    },
+    /// The same key twice in one object.
+    #[error("duplicate key {key:?}")]
+    DuplicateKey {
+        /// The repeated key.
+        key: String,
+    },
+    /// Arrays and objects nested deeper than [`MAX_DEPTH`].
+    #[error("nesting deeper than {MAX_DEPTH} levels")]
+    TooDeep,
+}
+
+/// Parses JSON text into a [`Value`].
+///
+/// `\uXXXX` escapes of UTF-16 surrogate pairs are decoded; a lone surrogate (which no Rust string can hold)
+/// becomes U+FFFD, as `TextDecoder` does. Numbers that overflow `f64` are an error, not Infinity.
+///
+/// ```
+/// use nextoffer::json::parse;
+/// assert_eq!(parse(r#"{"a":[1,2]}"#).unwrap().to_json(), r#"{"a":[1,2]}"#);
+/// let err = parse("{\n  \"a\": 1,\n}").unwrap_err();
+/// assert_eq!(err.to_string(), "line 3, column 1: unexpected character '}', expected a string key");
+/// ```
+pub fn parse(text: &str) -> Result<Value, ParseError> {
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    parser.skip_whitespace();
+    let value = parser.value(0)?;
+    parser.skip_whitespace();
+    match parser.peek() {
+        None => Ok(value),
+        Some(_) => Err(parser.unexpected("end of input")),
+    }
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn error_at(&self, pos: usize, kind: ParseErrorKind) -> ParseError {
+        let before = self.bytes.get(..pos).unwrap_or(self.bytes);
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = 1 + before
+            .get(line_start..)
+            .unwrap_or_default()
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count();
+        ParseError { line, column, kind }
+    }
+
+    /// The error for whatever stands at the current position (or the end of input).
+    fn unexpected(&self, expected: &'static str) -> ParseError {
+        let found = self
+            .text
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next());
+        let kind = match found {
+            Some(found) => ParseErrorKind::UnexpectedCharacter { found, expected },
+            None => ParseErrorKind::UnexpectedEnd { expected },
+        };
+        self.error_at(self.pos, kind)
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
+        match self.peek() {
+            Some(b'{') => self.object(depth + 1),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'"') => self.string().map(Value::String),
+            Some(b't') => self.literal("true", "true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", "false", Value::Bool(false)),
+            Some(b'n') => self.literal("null", "null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(self.unexpected("a value")),
+        }
+    }
+
+    fn literal(
+        &mut self,
+        word: &'static str,
+        expected: &'static str,
+        value: Value,
+    ) -> Result<Value, ParseError> {
+        for &w in word.as_bytes() {
+            if self.peek() != Some(w) {
+                return Err(self.unexpected(expected));
+            }
+            self.pos += 1;
+        }
+        Ok(value)
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error_at(self.pos, ParseErrorKind::TooDeep));
+        }
+        self.pos += 1;
+        self.skip_whitespace();
+        let mut items = Vec::new();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_whitespace();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(self.unexpected("',' or ']'")),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error_at(self.pos, ParseErrorKind::TooDeep));
+        }
+        self.pos += 1;
+        self.skip_whitespace();
+        let mut object = Object::new();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(object));
+        }
+        let mut seen: Option<HashSet<String>> = None;
+        loop {
+            if self.peek() != Some(b'"') {
+                return Err(self.unexpected("a string key"));
+            }
+            let key_pos = self.pos;
+            let key = self.string()?;
+            if is_duplicate(&object, &mut seen, &key) {
+                return Err(self.error_at(key_pos, ParseErrorKind::DuplicateKey { key }));
+            }
+            self.skip_whitespace();
+            if self.peek() != Some(b':') {
+                return Err(self.unexpected("':'"));
+            }
+            self.pos += 1;
+            self.skip_whitespace();
+            let value = self.value(depth)?;
+            object.push_unchecked(key, value);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_whitespace();
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(object));
+                }
+                _ => return Err(self.unexpected("',' or '}'")),
+            }
+        }
+    }
+
+    /// Parses a string starting at its opening quote.
+    fn string(&mut self) -> Result<String, ParseError> {
+        self.pos += 1;
+        let start = self.pos;
+        // Fast path: no escape, one copy.
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    let s = self.slice(start, self.pos).to_owned();
+                    self.pos += 1;
+                    return Ok(s);
+                }
+                Some(b'\\') => break,
+                Some(b) if b < 0x20 => return Err(self.control_character(b)),
+                Some(_) => self.pos += 1,
+                None => return Err(self.unexpected("'\"' closing the string")),
+            }
+        }
+        let mut out = String::with_capacity(self.pos - start + 16);
+        out.push_str(self.slice(start, self.pos));
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => self.escape(&mut out)?,
+                Some(b) if b < 0x20 => return Err(self.control_character(b)),
+                Some(_) => {
+                    let run = self.pos;
+                    while let Some(b) = self.peek() {
+                        if b == b'"' || b == b'\\' || b < 0x20 {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    out.push_str(self.slice(run, self.pos));
+                }
+                None => return Err(self.unexpected("'\"' closing the string")),
+            }
+        }
+    }
+
+    /// The text between two byte positions; both always sit next to ASCII bytes, so on char boundaries.
+    fn slice(&self, start: usize, end: usize) -> &str {
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    fn control_character(&self, b: u8) -> ParseError {
+        self.error_at(
+            self.pos,
+            ParseErrorKind::ControlCharacter { code: u32::from(b) },
+        )
+    }
+
+    /// Decodes one escape starting at its backslash.
+    fn escape(&mut self, out: &mut String) -> Result<(), ParseError> {
+        let backslash = self.pos;
+        self.pos += 1;
+        let c = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                let unit = self.hex4()?;
+                out.push(self.after_code_unit(unit));
+                return Ok(());
+            }
+            None => return Err(self.unexpected("an escape character")),
+            Some(_) => {
+                let found = self
+                    .text
+                    .get(self.pos..)
+                    .and_then(|rest| rest.chars().next())
+                    .unwrap_or('\u{FFFD}');
+                return Err(self.error_at(backslash, ParseErrorKind::InvalidEscape { found }));
+            }
+        };
+        self.pos += 1;
+        out.push(c);
+        Ok(())
+    }
+
+    /// Turns a UTF-16 code unit into a char, consuming a following `\uXXXX` low surrogate when `unit` is a
+    /// high one. Lone surrogates become U+FFFD.
+    fn after_code_unit(&mut self, unit: u32) -> char {
+        if (0xD800..0xDC00).contains(&unit) {
+            let rest = self.bytes.get(self.pos..).unwrap_or_default();
+            if let [b'\\', b'u', a, b, c, d, ..] = rest {
+                if let Some(low) = hex_value([*a, *b, *c, *d]) {
+                    if (0xDC00..0xE000).contains(&low) {
+                        self.pos += 6;
+                        let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                        return char::from_u32(code).unwrap_or('\u{FFFD}');
+                    }
+                }
+            }
+            return '\u{FFFD}';
+        }
+        char::from_u32(unit).unwrap_or('\u{FFFD}')
+    }
+
+    fn hex4(&mut self) -> Result<u32, ParseError> {
+        let mut value = 0;
+        for _ in 0..4 {
+            let digit = self
+                .peek()
+                .and_then(|b| char::from(b).to_digit(16))
+                .ok_or_else(|| self.unexpected("four hex digits after \\u"))?;
+            value = value * 16 + digit;
+            self.pos += 1;
+        }
+        Ok(value)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<Value, ParseError> {
+        let start = self.pos;
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    let text = self.slice(start, self.pos + 1).to_owned();
+                    return Err(self.error_at(self.pos, ParseErrorKind::LeadingZero { text }));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.unexpected("a digit")),
+        }
+        let integer_end = self.pos;
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.unexpected("a digit after the decimal point"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.unexpected("a digit in the exponent"));
+            }
+        }
+        let digits_start = if negative { start + 1 } else { start };
+        if integer_end == self.pos && integer_end - digits_start <= 15 {
+            // Exact: fewer than 2^53.
+            let magnitude = self
+                .bytes
+                .get(digits_start..integer_end)
+                .unwrap_or_default()
+                .iter()
+                .fold(0u64, |acc, &b| acc * 10 + u64::from(b - b'0'));
+            #[allow(clippy::cast_precision_loss)]
+            let magnitude = magnitude as f64;
+            return Ok(Value::Number(if negative { -magnitude } else { magnitude }));
+        }
+        let text = self.slice(start, self.pos);
+        match text.parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(Value::Number(n)),
+            _ => Err(self.error_at(
+                start,
+                ParseErrorKind::NumberOutOfRange {
+                    text: text.to_owned(),
+                },
+            )),
+        }
+    }
+}
+
+/// Whether `key` is already in `object`; switches to a hash set once the object grows past a few keys.
+fn is_duplicate(object: &Object, seen: &mut Option<HashSet<String>>, key: &str) -> bool {
+    if object.len() < LINEAR_DUPLICATE_SCAN {
+        return object.contains_key(key);
+    }
+    let set = seen.get_or_insert_with(|| object.keys().map(str::to_owned).collect());
+    !set.insert(key.to_owned())
+}
+
+fn hex_value(digits: [u8; 4]) -> Option<u32> {
+    digits.iter().try_fold(0u32, |acc, &b| {
+        char::from(b).to_digit(16).map(|d| acc * 16 + d)
+    })
+}
