@@ -1,0 +1,165 @@
+# nextoffer: build, run, test and benchmark.
+#
+#   make run     build the Wasm package and serve the demo pages on 127.0.0.1
+#   make test    everything CI runs, in order, stopping at the first failure
+#
+# Every install step below skips itself when its tool is already there, so the targets work on a fresh
+# machine (Debian, rustup, Node 20) and cost nothing on a prepared one.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+# `make test` is a sequence: later steps use what earlier ones built, and the first failure stops it.
+.NOTPARALLEL:
+
+WASM_BINDGEN_VERSION := 0.2.130
+WASM_TARGET := wasm32-unknown-unknown
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# wasm-bindgen tests: `cargo test --target wasm32-unknown-unknown` hands each test .wasm to this runner,
+# which runs it in Node, or in headless Chromium through ChromeDriver for `run_in_browser` tests
+# (the browser's flags are in webdriver.json).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT ?= 120
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTHON ?= python3
+VENV := .venv
+VALIDATE_SCRIPTS := $(sort $(wildcard tests/validate/*.py))
+
+.PHONY: help deps deps-apt deps-rust deps-wasm-bindgen deps-npm build run test lint clean data validate bench \
+	test-fmt test-clippy test-cargo test-wasm-node test-wasm-browser test-tsc test-node
+
+help:
+	@echo "make run       build the Wasm package and serve the demo pages on http://$(HOST):$(PORT)/"
+	@echo "make test      fmt, clippy, cargo test, wasm tests (Node, Chromium), build, tsc, Node tests, validation"
+	@echo "make build     the npm package into pkg/ (prints the .wasm sizes; fails over the 80 KB gzip budget)"
+	@echo "make bench     benchmarks (native and Wasm in Node, GrowthBook peer); writes BENCHMARKS.md"
+	@echo "make lint      cargo fmt --check, cargo clippy -D warnings, tsc --noEmit"
+	@echo "make data      download the test data sets into .cache/ (never committed)"
+	@echo "make validate  run tests/validate/*.py against peer libraries in .venv"
+	@echo "make deps      install what is missing (chromium, wasm32 target, wasm-bindgen-cli, npm packages)"
+	@echo "make clean     remove build outputs"
+
+# ---------------------------------------------------------------------------------------------- installs
+
+deps: deps-apt deps-rust deps-wasm-bindgen deps-npm
+
+deps-apt:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+		echo "deps: chromium and chromedriver present"; \
+	else \
+		echo "deps: installing chromium and chromium-driver from Debian"; \
+		$(SUDO) apt-get update -q; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver; \
+	fi
+
+deps-rust:
+	@if rustup target list --installed | grep -qx '$(WASM_TARGET)'; then \
+		echo "deps: rust target $(WASM_TARGET) present"; \
+	else \
+		rustup target add $(WASM_TARGET); \
+	fi
+	@if cargo fmt --version >/dev/null 2>&1 && cargo clippy --version >/dev/null 2>&1; then \
+		echo "deps: rustfmt and clippy present"; \
+	else \
+		rustup component add rustfmt clippy; \
+	fi
+
+# The CLI must match the `wasm-bindgen = "=0.2.130"` pin of Cargo.toml exactly. It installs from source
+# (about six minutes); `--locked` fails on this registry, so it is left out on purpose.
+deps-wasm-bindgen:
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] \
+		&& command -v wasm-bindgen-test-runner >/dev/null; then \
+		echo "deps: wasm-bindgen $(WASM_BINDGEN_VERSION) present"; \
+	else \
+		echo "deps: installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (from source, several minutes)"; \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; \
+	fi
+
+deps-npm: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# -------------------------------------------------------------------------------------------- build, run
+
+build: deps-rust deps-wasm-bindgen deps-npm
+	scripts/build-pkg.sh
+
+run: build
+	node www/serve.mjs --host $(HOST) --port $(PORT)
+
+# ------------------------------------------------------------------------------------------------- tests
+
+# The order is the order of cost: the cheap checks fail first.
+test: deps
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory test-fmt test-clippy data test-cargo test-wasm-node test-wasm-browser \
+		build test-tsc test-node validate; \
+	echo "make test: all steps passed in $$(( $$(date +%s) - start )) s"
+
+test-fmt:
+	@echo "== cargo fmt --check"
+	cargo fmt --all -- --check
+	@echo "cargo fmt: ok"
+
+test-clippy:
+	@echo "== cargo clippy --all-targets -- -D warnings"
+	cargo clippy --all-targets -- -D warnings
+
+test-cargo:
+	@echo "== cargo test (native unit and integration tests)"
+	cargo test
+
+test-wasm-node: deps-rust deps-wasm-bindgen
+	@echo "== wasm-bindgen tests in Node"
+	cargo test --target $(WASM_TARGET) --test wasm_node
+
+test-wasm-browser: deps-apt deps-rust deps-wasm-bindgen
+	@echo "== wasm-bindgen tests in headless Chromium"
+	cargo test --target $(WASM_TARGET) --test wasm_browser
+
+test-tsc: deps-npm
+	@echo "== tsc --noEmit (www/test/consumer.ts against pkg/)"
+	tsc --noEmit -p www/test/tsconfig.json
+	@echo "tsc: ok"
+
+# The glob, not the folder: node 20 would also run www/test/support.mjs as a test file.
+test-node: deps-npm
+	@echo "== node --test www/test/ (the built package)"
+	node --test www/test/*.test.mjs
+
+lint: deps-npm
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+	@if [ -d pkg/web ]; then tsc --noEmit -p www/test/tsconfig.json && echo "tsc: ok"; \
+	else echo "lint: pkg/ not built, run make build to type-check the consumer file"; exit 1; fi
+
+# ------------------------------------------------------------------------------- data sets and validation
+
+data:
+	scripts/fetch-data.sh
+
+# Each tests/validate/NAME.py runs in one shared venv with tests/validate/NAME.requirements.txt installed.
+validate:
+	@if [ -z "$(VALIDATE_SCRIPTS)" ]; then \
+		echo "validate: no scripts in tests/validate/, nothing to do"; \
+	else \
+		scripts/validate.sh $(VALIDATE_SCRIPTS); \
+	fi
+
+# ----------------------------------------------------------------------------------------------- benches
+
+bench: build
+	scripts/bench.sh
+
+# ------------------------------------------------------------------------------------------------- clean
+
+clean:
+	cargo clean
+	rm -rf pkg bench-out

@@ -1,0 +1,9 @@
+// The workerd (Cloudflare Workers) entry: the runtime compiles the .wasm ahead and hands this module a
+// `WebAssembly.Module` (Workers forbid compiling Wasm from bytes at run time), which initializes the engine
+// synchronously at import.
+import wasmModule from "../web/nextoffer_bg.wasm";
+import { initSync } from "../web/nextoffer.js";
+
+initSync({ module: wasmModule });
+
+export * from "../web/nextoffer.js";

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds the npm package `nextoffer` into pkg/:
+#   pkg/web/      wasm-bindgen's `--target web` output: the module and the only .wasm file of the package
+#                 (browsers, bundlers through `new URL(..., import.meta.url)`, Deno)
+#   pkg/node/     an ESM wrapper that initializes that module at import from the .wasm file, read with `fs`
+#   pkg/workerd/  an ESM wrapper that initializes it from the precompiled `WebAssembly.Module` workerd hands it
+#   pkg/package.json, README.md, LICENSE
+# then shrinks the .wasm with binaryen's `wasm-opt -Oz`, prints its raw and gzipped size, and fails when the
+# gzipped size is over the budget (80 KB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+readonly NAME=nextoffer
+readonly BUDGET_GZIP_BYTES=81920
+readonly TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+readonly PKG=pkg
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+start=$(date +%s)
+
+cargo build --lib --release --target wasm32-unknown-unknown
+raw_wasm="$TARGET_DIR/wasm32-unknown-unknown/release/$NAME.wasm"
+
+rm -rf "$PKG"
+mkdir -p "$PKG"
+wasm-bindgen --target web --out-dir "$PKG/web" --out-name "$NAME" "$raw_wasm"
+cp -R pkg-template/. "$PKG/"
+
+# Run wasm-opt with exactly the features rustc used (read from the module's target_features section), so it
+# neither rejects the module nor introduces instructions the runtimes we target lack.
+for wasm in "$PKG"/web/*.wasm; do
+  mapfile -t features < <(wasm-opt --print-features "$wasm" -o /dev/null)
+  before=$(wc -c <"$wasm")
+  wasm-opt -Oz "${features[@]}" --strip-debug --strip-producers "$wasm" -o "$wasm.opt"
+  mv "$wasm.opt" "$wasm"
+  echo "wasm-opt -Oz ${features[*]}: $wasm $before -> $(wc -c <"$wasm") bytes"
+done
+
+version=$(cargo metadata --no-deps --format-version 1 |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const p=JSON.parse(s).packages.find(p=>p.name==="'"$NAME"'");process.stdout.write(p.version)})')
+node -e '
+  const fs = require("node:fs");
+  const file = process.argv[1];
+  const pkg = JSON.parse(fs.readFileSync(file, "utf8"));
+  pkg.version = process.argv[2];
+  fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");
+' "$PKG/package.json" "$version"
+for doc in README.md LICENSE; do
+  if [ -f "$doc" ]; then cp "$doc" "$PKG/"; else echo "build: note: no $doc at the repository root to copy into $PKG/"; fi
+done
+# wasm-bindgen writes its own .gitignore ("*") into the output folder; npm pack would honour it.
+rm -f "$PKG"/web/.gitignore "$PKG"/web/package.json
+
+# Resolve `import "nextoffer"` in this repository (www/test, www/bench, the consumer type check) to the
+# package just built, through its exports map, as an installed copy would be.
+if [ -d node_modules ]; then ln -sfn ../pkg node_modules/nextoffer; fi
+
+status=0
+for wasm in "$PKG"/web/*.wasm; do
+  raw=$(wc -c <"$wasm")
+  gz=$(gzip -9 -c "$wasm" | wc -c)
+  awk -v f="$wasm" -v r="$raw" -v g="$gz" -v b="$BUDGET_GZIP_BYTES" 'BEGIN {
+    printf "wasm size: %s raw %d bytes (%.1f KB), gzip -9 %d bytes (%.1f KB), budget %d bytes\n", f, r, r / 1024, g, g / 1024, b }'
+  if [ "$gz" -gt "$BUDGET_GZIP_BYTES" ]; then
+    echo "build: FAILED: $wasm is $gz bytes gzipped, over the budget of $BUDGET_GZIP_BYTES bytes" >&2
+    status=1
+  fi
+done
+echo "build: $PKG/ (nextoffer $version) in $(($(date +%s) - start)) s"
+exit "$status"

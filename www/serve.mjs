@@ -1,0 +1,137 @@
+// The development server of `make run`: serves www/ at / and the built package pkg/ at /pkg/ on loopback,
+// with the right MIME type for .wasm (so `WebAssembly.instantiateStreaming` works) and no caching (so a
+// rebuild shows at the next reload). When www/ has no index.html, / lists the pages that exist.
+//
+//   node www/serve.mjs [--host 127.0.0.1] [--port 8080]
+
+import { createServer } from "node:http";
+import { readFile, readdir, stat } from "node:fs/promises";
+import { extname, join, normalize, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const wwwDir = fileURLToPath(new URL(".", import.meta.url));
+const rootDir = join(wwwDir, "..");
+const mounts = [
+  { prefix: "/pkg/", dir: join(rootDir, "pkg") },
+  { prefix: "/", dir: wwwDir },
+];
+// Folders of www/ that are tooling, not pages.
+const hidden = new Set(["test", "bench", "node_modules"]);
+
+const types = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".csv": "text/csv; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".md": "text/plain; charset=utf-8",
+  ".ts": "text/plain; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".webp": "image/webp",
+  ".jpg": "image/jpeg",
+  ".ico": "image/x-icon",
+};
+
+function parseArgs(argv) {
+  const options = { host: "127.0.0.1", port: 8080 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (flag === "--host" && value) options.host = value;
+    else if (flag === "--port" && value && /^\d+$/.test(value)) options.port = Number(value);
+    else throw new Error(`serve: unknown or incomplete argument "${flag}"`);
+  }
+  return options;
+}
+
+/** Maps a URL path to a file under one of the mounts, refusing anything that escapes it. */
+function resolvePath(urlPath) {
+  for (const { prefix, dir } of mounts) {
+    if (!urlPath.startsWith(prefix)) continue;
+    const file = normalize(join(dir, decodeURIComponent(urlPath.slice(prefix.length))));
+    if (file !== dir && !file.startsWith(dir.endsWith(sep) ? dir : dir + sep)) return null;
+    return file;
+  }
+  return null;
+}
+
+/** The HTML pages under www/ (one level of folders deep), for the generated index page. */
+async function listPages() {
+  const pages = [];
+  for (const entry of await readdir(wwwDir, { withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith(".html")) pages.push(entry.name);
+    if (entry.isDirectory() && !hidden.has(entry.name)) {
+      for (const inner of await readdir(join(wwwDir, entry.name))) {
+        if (inner.endsWith(".html")) pages.push(`${entry.name}/${inner}`);
+      }
+    }
+  }
+  return pages.sort();
+}
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+async function indexPage() {
+  const pages = await listPages();
+  let built = false;
+  try {
+    built = (await stat(join(rootDir, "pkg", "web", "nextoffer_bg.wasm"))).isFile();
+  } catch {
+    built = false;
+  }
+  const items = pages.map((p) => `<li><a href="/${escapeHtml(p)}">${escapeHtml(p)}</a></li>`).join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>nextoffer demos</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}</style></head>
+<body><h1>nextoffer</h1>
+<p>Package: ${built ? '<a href="/pkg/package.json">pkg/</a> (built)' : "pkg/ is not built: run <code>make build</code>"}</p>
+<h2>Pages</h2>
+${items ? `<ul>\n${items}\n</ul>` : "<p>No demo pages yet.</p>"}
+</body></html>`;
+}
+
+async function handle(req, res) {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.writeHead(405, { allow: "GET, HEAD" }).end();
+    return;
+  }
+  let file = resolvePath(url.pathname);
+  if (file === null) {
+    res.writeHead(403).end("forbidden\n");
+    return;
+  }
+  try {
+    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+    const body = await readFile(file);
+    const type = types[extname(file)] ?? "application/octet-stream";
+    res.writeHead(200, { "content-type": type, "cache-control": "no-store" });
+    res.end(req.method === "HEAD" ? undefined : body);
+  } catch {
+    if (url.pathname === "/" || url.pathname === "/index.html") {
+      res.writeHead(200, { "content-type": types[".html"], "cache-control": "no-store" });
+      res.end(await indexPage());
+      return;
+    }
+    res.writeHead(404, { "content-type": types[".txt"] }).end(`not found: ${url.pathname}\n`);
+  }
+}
+
+const { host, port } = parseArgs(process.argv.slice(2));
+const server = createServer((req, res) => {
+  handle(req, res).catch((err) => {
+    res.writeHead(500).end(`${err}\n`);
+  });
+});
+server.listen(port, host, async () => {
+  const base = `http://${host}:${server.address().port}`;
+  console.log(`nextoffer dev server on ${base}/ (Ctrl-C to stop)`);
+  console.log(`  ${base}/            index of the demo pages`);
+  for (const page of await listPages()) console.log(`  ${base}/${page}`);
+  console.log(`  ${base}/pkg/        the built package (${relative(rootDir, mounts[0].dir)}/)`);
+});
