@@ -1,1 +1,153 @@
-//! Work in progress: see the module owner's report.
+//! GrowthBook-compatible eligibility conditions, compiled once when a model loads.
+//!
+//! Offers carry audience rules in the MongoDB-style language of GrowthBook's SDKs (`$and`, `$or`, `$in`,
+//! `$gt`, `$regex`, `$elemMatch`, `$vgt` ...), so rules written for GrowthBook work unchanged. GrowthBook's
+//! JavaScript evaluator walks the condition object on every call; here a condition compiles into a typed
+//! tree with its operands pre-parsed (numbers, padded version strings, regexes, membership sets) and its
+//! attribute paths interned ([`AttributeKeys`]), and a request's attributes are looked up once per call
+//! ([`AttributeKeys::resolve`]). Evaluation then only compares.
+//!
+//! ```
+//! use nextoffer::condition::{AttributeKeys, Condition, Mode, SavedGroups};
+//! use nextoffer::json::parse;
+//! let mut keys = AttributeKeys::new();
+//! let rule = parse(r#"{"country":{"$in":["US","CA"]},"app.version":{"$vgte":"2.1.0"}}"#).unwrap();
+//! let condition = Condition::compile(&rule, Mode::Strict, &mut keys, &SavedGroups::new()).unwrap();
+//! let attributes = parse(r#"{"country":"US","app":{"version":"2.10.1"}}"#).unwrap();
+//! assert!(condition.eval(&keys.resolve(&attributes)));
+//! ```
+//!
+//! ## Modes
+//! [`Mode::Strict`] (model loading) rejects what GrowthBook silently evaluates to `false`: an unknown
+//! operator, an invalid regex, an operand of the wrong type, a `$type` that is no type name, an unknown
+//! saved group, an object mixing operators with plain keys. [`Mode::GrowthBook`] reproduces GrowthBook's
+//! runtime answers exactly. Both modes evaluate valid conditions identically.
+//!
+//! ## Limits
+//! - Conditions nest at most [`MAX_CONDITION_DEPTH`] (32) levels (each condition object, operator object,
+//!   and `$and`/`$or`/`$not`/`$elemMatch`/`$all`/`$size` operand is a level): deeper is an error in both modes.
+//! - A regex is at most [`MAX_REGEX_LEN`] (1,000) characters and compiles to at most [`REGEX_SIZE_LIMIT`]
+//!   bytes with at most [`REGEX_NEST_LIMIT`] levels of groups and repetitions, so a pathological pattern is a
+//!   compile error. `regex-lite` matches in time linear in the input (no backtracking blow-up).
+//!
+//! ## Known differences from GrowthBook's JavaScript
+//! - Regexes use `regex-lite` syntax: no look-around or backreferences (a compile error, so `false` in
+//!   GrowthBook mode), case-insensitive matching is ASCII-only, `\d \w \s` are ASCII classes.
+//! - Attribute paths see only JSON members: JavaScript's `in` would also find inherited members such as
+//!   `toString`. Array steps (`tags.0`, `tags.length`) behave as in JavaScript.
+//! - Where GrowthBook would throw (a `null` in place of a condition), the condition is `false`; a string or
+//!   array in place of a condition object is treated as `{}`.
+
+mod compile;
+mod error;
+mod js;
+mod keys;
+mod set;
+mod tree;
+
+pub use error::{ConditionError, ConditionErrorKind};
+pub use keys::{AttributeKeys, ResolvedAttributes, SavedGroups};
+
+use crate::json::Value;
+use error::Trail;
+use tree::{Node, Subject};
+
+/// The deepest nesting of a condition (see the module docs for what counts as a level).
+pub const MAX_CONDITION_DEPTH: usize = 32;
+
+/// The longest `$regex`/`$regexi` pattern, in characters.
+pub const MAX_REGEX_LEN: usize = 1_000;
+
+/// The most memory, in bytes, one compiled regex may take (`regex-lite`'s size limit).
+pub const REGEX_SIZE_LIMIT: usize = 256 * 1024;
+
+/// The deepest nesting of groups and repetitions inside one regex.
+pub const REGEX_NEST_LIMIT: u32 = 32;
+
+/// How strictly a condition is checked when it compiles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Reject anything GrowthBook would silently evaluate to `false` (used when a model loads).
+    Strict,
+    /// Accept everything GrowthBook accepts, answering exactly as its evaluator does.
+    GrowthBook,
+}
+
+/// A compiled eligibility condition.
+#[derive(Clone, Debug, Default)]
+pub struct Condition {
+    root: Node,
+    attributes: usize,
+}
+
+impl Condition {
+    /// Compiles a GrowthBook condition object, interning its attribute paths in `keys` and resolving its
+    /// `$inGroup`/`$notInGroup` operands from `groups`. In [`Mode::Strict`] an invalid part is an error
+    /// whose path is relative to the condition (`$and[1].age.$gt`).
+    ///
+    /// ```
+    /// use nextoffer::condition::{AttributeKeys, Condition, Mode, SavedGroups};
+    /// use nextoffer::json::parse;
+    /// let rule = parse(r#"{"$and":[{"plan":"pro"},{"age":{"$gt":[1]}}]}"#).unwrap();
+    /// let err = Condition::compile(&rule, Mode::Strict, &mut AttributeKeys::new(), &SavedGroups::new()).unwrap_err();
+    /// assert_eq!(err.path, "$and[1].age.$gt");
+    /// assert_eq!(err.to_string(), "$and[1].age.$gt: $gt expects a number or a string, found array");
+    /// ```
+    pub fn compile(
+        condition: &Value,
+        mode: Mode,
+        keys: &mut AttributeKeys,
+        groups: &SavedGroups,
+    ) -> Result<Condition, ConditionError> {
+        let mut compiler = compile::Compiler {
+            mode,
+            keys,
+            groups,
+            slots: Vec::new(),
+        };
+        let root = compiler.node(condition, &Trail::Root, 1, false)?;
+        Ok(Condition {
+            root,
+            attributes: compiler.slots.len(),
+        })
+    }
+
+    /// The empty condition `{}`: always true.
+    pub fn always() -> Condition {
+        Condition::default()
+    }
+
+    /// Whether the attributes satisfy the condition. `attributes` must come from the [`AttributeKeys`] the
+    /// condition was compiled with (slots it lacks read as `null`).
+    pub fn eval(&self, attributes: &ResolvedAttributes<'_>) -> bool {
+        self.root.eval(Subject::Resolved(attributes))
+    }
+
+    /// How many distinct attribute paths the condition reads at its top level (not counting paths inside
+    /// `$elemMatch`, which are read from array elements).
+    pub fn attribute_count(&self) -> usize {
+        self.attributes
+    }
+}
+
+/// One-shot evaluation with GrowthBook's exact runtime semantics ([`Mode::GrowthBook`]): what the
+/// conformance suite and the Wasm `evalCondition` export use. `saved_groups` is GrowthBook's
+/// `{"groupId": [values...]}` object (anything else counts as no groups). A condition too deep to compile
+/// evaluates to `false`.
+///
+/// ```
+/// use nextoffer::condition::eval_condition;
+/// use nextoffer::json::{parse, Value};
+/// let rule = parse(r#"{"id":{"$inGroup":"beta"}}"#).unwrap();
+/// let groups = parse(r#"{"beta":[1,2,3]}"#).unwrap();
+/// assert!(eval_condition(&rule, &parse(r#"{"id":2}"#).unwrap(), &groups));
+/// assert!(!eval_condition(&parse(r#"{"name":{"$regx":"a"}}"#).unwrap(), &Value::Null, &groups));
+/// ```
+pub fn eval_condition(condition: &Value, attributes: &Value, saved_groups: &Value) -> bool {
+    let groups = SavedGroups::from_value_lenient(saved_groups);
+    let mut keys = AttributeKeys::new();
+    match Condition::compile(condition, Mode::GrowthBook, &mut keys, &groups) {
+        Ok(compiled) => compiled.eval(&keys.resolve(attributes)),
+        Err(_) => false,
+    }
+}

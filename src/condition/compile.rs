@@ -1,0 +1,391 @@
+//! Turns a condition's JSON into the typed tree of [`super::tree`], checking it in [`Mode::Strict`].
+//!
+//! Each operand is converted once here. In [`Mode::GrowthBook`] every operand that GrowthBook's evaluator
+//! would answer `false` for (an unknown operator, an invalid regex, `$in` without an array) compiles to
+//! [`Op::False`]; in [`Mode::Strict`] it is an error naming its path.
+
+use regex_lite::{Regex, RegexBuilder};
+
+use super::error::{ConditionError, ConditionErrorKind, Trail};
+use super::js::{padded_version, version_input, Primitive};
+use super::keys::AttributeKeys;
+use super::set::InSet;
+use super::tree::{Clause, Node, Op, Path, Relation, Strict, Test};
+use super::{
+    Mode, SavedGroups, MAX_CONDITION_DEPTH, MAX_REGEX_LEN, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT,
+};
+use crate::json::{js_to_string, number_to_js_string, string_to_number, Object, Value};
+
+type Result<T> = std::result::Result<T, ConditionError>;
+
+/// The `$type` names GrowthBook's `getType` can return for a JSON value.
+const TYPE_NAMES: [&str; 6] = ["null", "boolean", "number", "string", "array", "object"];
+
+pub(crate) struct Compiler<'c> {
+    pub(crate) mode: Mode,
+    pub(crate) keys: &'c mut AttributeKeys,
+    pub(crate) groups: &'c SavedGroups,
+    /// Slots read, in first-use order, for `attribute_count`.
+    pub(crate) slots: Vec<usize>,
+}
+
+impl Compiler<'_> {
+    fn strict(&self) -> bool {
+        self.mode == Mode::Strict
+    }
+
+    fn check_depth(trail: &Trail<'_>, depth: usize) -> Result<()> {
+        if depth > MAX_CONDITION_DEPTH {
+            return Err(trail.error(ConditionErrorKind::TooDeep {
+                limit: MAX_CONDITION_DEPTH,
+            }));
+        }
+        Ok(())
+    }
+
+    fn wrong(
+        trail: &Trail<'_>,
+        operator: &str,
+        expected: &'static str,
+        found: &Value,
+    ) -> ConditionError {
+        trail.error(ConditionErrorKind::WrongOperand {
+            operator: operator.to_owned(),
+            expected,
+            found: found.type_name(),
+        })
+    }
+
+    /// `evalCondition`: `walk` is true inside `$elemMatch`, where paths are read from the element.
+    pub(crate) fn node(
+        &mut self,
+        condition: &Value,
+        trail: &Trail<'_>,
+        depth: usize,
+        walk: bool,
+    ) -> Result<Node> {
+        Self::check_depth(trail, depth)?;
+        let object = match condition {
+            Value::Object(object) => object,
+            other if self.strict() => {
+                return Err(Self::wrong(trail, "condition", "an object", other))
+            }
+            // `Object.entries(null)` throws in GrowthBook; other non-objects have no entries.
+            Value::Null => {
+                return Ok(Node {
+                    clauses: Box::new([Clause::Never]),
+                })
+            }
+            _ => return Ok(Node::default()),
+        };
+        let mut clauses = Vec::with_capacity(object.len());
+        for (key, value) in object.iter() {
+            let here = trail.key(key);
+            let clause = match key {
+                "$or" | "$nor" | "$and" => {
+                    let nodes = match value {
+                        Value::Array(items) => {
+                            let mut nodes = Vec::with_capacity(items.len());
+                            for (i, item) in items.iter().enumerate() {
+                                nodes.push(self.node(item, &here.index(i), depth + 1, walk)?);
+                            }
+                            nodes.into_boxed_slice()
+                        }
+                        other if self.strict() => {
+                            return Err(Self::wrong(&here, key, "an array of conditions", other))
+                        }
+                        Value::Null => {
+                            clauses.push(Clause::Never);
+                            continue;
+                        }
+                        // GrowthBook loops over `conditions.length`, undefined for these: an empty list.
+                        _ => Box::default(),
+                    };
+                    match key {
+                        "$or" => Clause::Or(nodes),
+                        "$nor" => Clause::Nor(nodes),
+                        _ => Clause::And(nodes),
+                    }
+                }
+                "$not" => Clause::Not(Box::new(self.node(value, &here, depth + 1, walk)?)),
+                _ => {
+                    let path = if walk {
+                        Path::Walk(key.split('.').map(Box::from).collect())
+                    } else {
+                        let slot = self.keys.intern(key);
+                        if !self.slots.contains(&slot) {
+                            self.slots.push(slot);
+                        }
+                        Path::Slot(slot)
+                    };
+                    Clause::Attribute(path, self.test(value, &here, depth + 1)?)
+                }
+            };
+            clauses.push(clause);
+        }
+        Ok(Node {
+            clauses: clauses.into_boxed_slice(),
+        })
+    }
+
+    /// `evalConditionValue`.
+    fn test(&mut self, condition: &Value, trail: &Trail<'_>, depth: usize) -> Result<Test> {
+        Self::check_depth(trail, depth)?;
+        Ok(match condition {
+            Value::String(s) => Test::StrEq {
+                text: s.as_str().into(),
+                number: number_spelled(s),
+            },
+            Value::Number(n) => Test::NumEq(*n),
+            Value::Bool(b) => Test::BoolEq(*b),
+            Value::Null => Test::IsNull,
+            Value::Array(_) => Test::JsonEq(condition.clone()),
+            Value::Object(object) => match operator_split(object) {
+                Split::Operators => {
+                    let mut ops = Vec::with_capacity(object.len());
+                    for (operator, operand) in object.iter() {
+                        ops.push(self.op(operator, operand, &trail.key(operator), depth)?);
+                    }
+                    Test::Ops(ops.into_boxed_slice())
+                }
+                Split::Mixed { operator, key } if self.strict() => {
+                    return Err(trail.error(ConditionErrorKind::MixedKeys {
+                        operator: operator.to_owned(),
+                        key: key.to_owned(),
+                    }))
+                }
+                Split::Mixed { .. } | Split::Plain => Test::JsonEq(condition.clone()),
+            },
+        })
+    }
+
+    /// A `$alli` item: strings compare case-insensitively, anything else as usual.
+    fn folded_test(&mut self, condition: &Value, trail: &Trail<'_>, depth: usize) -> Result<Test> {
+        match condition {
+            Value::String(s) => Ok(Test::StrEqFolded {
+                lower: s.to_lowercase().into(),
+            }),
+            other => self.test(other, trail, depth),
+        }
+    }
+
+    /// `evalOperatorCondition`, one operator; `trail` ends with the operator.
+    fn op(
+        &mut self,
+        operator: &str,
+        operand: &Value,
+        trail: &Trail<'_>,
+        depth: usize,
+    ) -> Result<Op> {
+        let strict = self.strict();
+        let op = match operator {
+            "$veq" | "$vne" | "$vgt" | "$vgte" | "$vlt" | "$vlte" => {
+                if strict && !matches!(operand, Value::String(_) | Value::Number(_)) {
+                    return Err(Self::wrong(trail, operator, "a version string", operand));
+                }
+                let padded: String = padded_version(&version_input(operand)).collect();
+                let relation = match operator {
+                    "$veq" => Relation::Eq,
+                    "$vne" => Relation::Ne,
+                    "$vgt" => Relation::Gt,
+                    "$vgte" => Relation::Gte,
+                    "$vlt" => Relation::Lt,
+                    _ => Relation::Lte,
+                };
+                Op::Version(relation, padded.into())
+            }
+            "$eq" | "$ne" => {
+                let value = match operand {
+                    Value::Null => Strict::Null,
+                    Value::Bool(b) => Strict::Bool(*b),
+                    Value::Number(n) => Strict::Num(*n),
+                    Value::String(s) => Strict::Str(s.as_str().into()),
+                    other if strict => {
+                        return Err(Self::wrong(
+                            trail,
+                            operator,
+                            "a string, number, boolean or null",
+                            other,
+                        ))
+                    }
+                    _ => Strict::Never,
+                };
+                Op::StrictEq(value, operator == "$ne")
+            }
+            "$lt" | "$lte" | "$gt" | "$gte" => {
+                if strict && !matches!(operand, Value::String(_) | Value::Number(_)) {
+                    return Err(Self::wrong(
+                        trail,
+                        operator,
+                        "a number or a string",
+                        operand,
+                    ));
+                }
+                let relation = match operator {
+                    "$lt" => Relation::Lt,
+                    "$lte" => Relation::Lte,
+                    "$gt" => Relation::Gt,
+                    _ => Relation::Gte,
+                };
+                Op::Compare(relation, Primitive::of(operand))
+            }
+            "$exists" => Op::Exists(super::js::truthy(operand)),
+            "$in" | "$nin" | "$ini" | "$nini" => match operand {
+                Value::Array(items) => {
+                    let folded = operator.ends_with('i');
+                    Op::In(InSet::new(items, folded), operator.starts_with("$n"))
+                }
+                other if strict => return Err(Self::wrong(trail, operator, "an array", other)),
+                _ => Op::False,
+            },
+            "$inGroup" | "$notInGroup" => {
+                let id = match operand {
+                    Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+                    other if strict => {
+                        return Err(Self::wrong(trail, operator, "a saved group id", other))
+                    }
+                    other => js_to_string(other),
+                };
+                let set = match self.groups.get(&id) {
+                    Some(set) => set.clone(),
+                    None if strict => {
+                        return Err(trail.error(ConditionErrorKind::UnknownSavedGroup {
+                            id: id.into_owned(),
+                        }))
+                    }
+                    None => InSet::default(),
+                };
+                Op::In(set, operator == "$notInGroup")
+            }
+            "$not" => Op::Not(Box::new(self.test(operand, trail, depth + 1)?)),
+            "$size" => {
+                let usable = match operand {
+                    Value::Number(_) => true,
+                    Value::Object(object) => matches!(operator_split(object), Split::Operators),
+                    _ => false,
+                };
+                if strict && !usable {
+                    return Err(Self::wrong(
+                        trail,
+                        operator,
+                        "a number or an operator object",
+                        operand,
+                    ));
+                }
+                Op::Size(Box::new(self.test(operand, trail, depth + 1)?))
+            }
+            "$elemMatch" => match operand {
+                Value::Object(object) if matches!(operator_split(object), Split::Operators) => {
+                    Op::ElemMatchValue(Box::new(self.test(operand, trail, depth + 1)?))
+                }
+                other if strict && !matches!(other, Value::Object(_)) => {
+                    return Err(Self::wrong(trail, operator, "an object", other))
+                }
+                _ => {
+                    Op::ElemMatchCondition(Box::new(self.node(operand, trail, depth + 1, true)?))
+                }
+            },
+            "$all" | "$alli" => match operand {
+                Value::Array(items) => {
+                    let mut tests = Vec::with_capacity(items.len());
+                    for (i, item) in items.iter().enumerate() {
+                        let here = trail.index(i);
+                        tests.push(if operator == "$alli" {
+                            self.folded_test(item, &here, depth + 1)?
+                        } else {
+                            self.test(item, &here, depth + 1)?
+                        });
+                    }
+                    Op::All(tests.into_boxed_slice())
+                }
+                other if strict => return Err(Self::wrong(trail, operator, "an array", other)),
+                _ => Op::False,
+            },
+            "$regex" | "$regexi" => {
+                let pattern = match operand {
+                    Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+                    other if strict => {
+                        return Err(Self::wrong(trail, operator, "a regex string", other))
+                    }
+                    // `new RegExp(x)` reads `String(x)`.
+                    other => js_to_string(other),
+                };
+                match self.regex(&pattern, operator == "$regexi") {
+                    Ok(regex) => Op::Regex(regex),
+                    Err(kind) if strict => return Err(trail.error(kind)),
+                    Err(_) => Op::False,
+                }
+            }
+            "$type" => match operand
+                .as_str()
+                .and_then(|name| TYPE_NAMES.iter().find(|t| **t == name))
+            {
+                Some(name) => Op::Type(name),
+                // GrowthBook's VarType also lists "undefined", which a JSON attribute never is.
+                None if operand.as_str() == Some("undefined") => Op::False,
+                None if strict => {
+                    return Err(trail.error(ConditionErrorKind::UnknownType {
+                        name: js_to_string(operand).into_owned(),
+                    }))
+                }
+                None => Op::False,
+            },
+            _ if strict => return Err(trail.error(ConditionErrorKind::UnknownOperator)),
+            _ => Op::False,
+        };
+        Ok(op)
+    }
+
+    fn regex(
+        &mut self,
+        pattern: &str,
+        insensitive: bool,
+    ) -> std::result::Result<Regex, ConditionErrorKind> {
+        let length = pattern.chars().count();
+        if length > MAX_REGEX_LEN {
+            return Err(ConditionErrorKind::RegexTooLong {
+                length,
+                limit: MAX_REGEX_LEN,
+            });
+        }
+        self.keys
+            .regex(pattern, insensitive, || {
+                RegexBuilder::new(pattern)
+                    .case_insensitive(insensitive)
+                    // JavaScript's `.` stops at `\r` as well as `\n`.
+                    .crlf(true)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .nest_limit(REGEX_NEST_LIMIT)
+                    .build()
+            })
+            .map_err(|e| ConditionErrorKind::InvalidRegex {
+                pattern: pattern.to_owned(),
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// The number whose JavaScript string is exactly `text` (`"10"` → 10, `"NaN"` → NaN), if there is one.
+fn number_spelled(text: &str) -> Option<f64> {
+    let n = string_to_number(text);
+    (number_to_js_string(n) == text).then_some(n)
+}
+
+enum Split<'o> {
+    /// Non-empty, every key an operator: GrowthBook's `isOperatorObject`.
+    Operators,
+    /// No operator key, or empty: compared as JSON.
+    Plain,
+    /// Both kinds: GrowthBook compares it as JSON, which is almost surely not what the author meant.
+    Mixed { operator: &'o str, key: &'o str },
+}
+
+fn operator_split(object: &Object) -> Split<'_> {
+    let operator = object.keys().find(|k| k.starts_with('$'));
+    let plain = object.keys().find(|k| !k.starts_with('$'));
+    match (operator, plain) {
+        (Some(_), None) => Split::Operators,
+        (Some(operator), Some(key)) => Split::Mixed { operator, key },
+        (None, _) => Split::Plain,
+    }
+}

@@ -1,0 +1,171 @@
+//! The JavaScript semantics GrowthBook's evaluator relies on, over [`Value`]: truthiness, loose relational
+//! comparison, `JSON.stringify` equality, UTF-16 string order, and `paddedVersionString`.
+
+use std::cmp::Ordering;
+
+use crate::json::{js_to_string, number_to_js_string, string_to_number, Value};
+
+/// JavaScript truthiness: `null`, `false`, `0`, `NaN` and `""` are falsy; arrays and objects always truthy.
+pub(crate) fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => *n != 0.0 && !n.is_nan(),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+/// Whether `JSON.stringify(a) === JSON.stringify(b)`, without building either string. Non-finite numbers
+/// stringify as `null`, `-0` as `0`.
+pub(crate) fn json_text_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            if x.is_finite() && y.is_finite() {
+                x == y
+            } else {
+                !x.is_finite() && !y.is_finite()
+            }
+        }
+        (Value::Number(x), Value::Null) | (Value::Null, Value::Number(x)) => !x.is_finite(),
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_text_eq(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|((kx, vx), (ky, vy))| kx == ky && json_text_eq(vx, vy))
+        }
+        _ => false,
+    }
+}
+
+/// A sort key giving UTF-16 code unit order (JavaScript's string order) when compared char by char: a BMP
+/// character compares by its code, an astral one by its surrogate pair.
+fn utf16_key(c: char) -> u32 {
+    let u = u32::from(c);
+    if u < 0x1_0000 {
+        u << 16
+    } else {
+        let v = u - 0x1_0000;
+        ((0xD800 + (v >> 10)) << 16) | (0xDC00 + (v & 0x3FF))
+    }
+}
+
+/// JavaScript's `<` order on strings: UTF-16 code units, not UTF-8 bytes.
+pub(crate) fn cmp_utf16(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return a.as_bytes().cmp(b.as_bytes());
+    }
+    a.chars().map(utf16_key).cmp(b.chars().map(utf16_key))
+}
+
+/// An operand of `<`, `>`, `<=`, `>=` after JavaScript's `ToPrimitive`: strings stay strings (arrays and
+/// objects become their string), everything else becomes a number.
+#[derive(Clone, Debug)]
+pub(crate) enum Primitive {
+    /// A string, with its `Number()` value for comparisons against numbers.
+    Str(Box<str>, f64),
+    /// A number (booleans and `null` already converted).
+    Num(f64),
+}
+
+impl Primitive {
+    pub(crate) fn of(value: &Value) -> Primitive {
+        match value {
+            Value::Number(n) => Primitive::Num(*n),
+            Value::Bool(b) => Primitive::Num(f64::from(u8::from(*b))),
+            Value::Null => Primitive::Num(0.0),
+            Value::String(_) | Value::Array(_) | Value::Object(_) => {
+                let s = js_to_string(value);
+                let n = string_to_number(&s);
+                Primitive::Str(s.into(), n)
+            }
+        }
+    }
+}
+
+/// JavaScript's abstract relational comparison of `actual` against a pre-converted `expected`; `None`
+/// when either side is NaN (every comparison is then false).
+pub(crate) fn js_compare(actual: &Value, expected: &Primitive) -> Option<Ordering> {
+    let actual_num = match actual {
+        Value::Number(n) => *n,
+        Value::Bool(b) => f64::from(u8::from(*b)),
+        Value::Null => 0.0,
+        Value::String(s) => return compare_str(s, expected),
+        Value::Array(_) | Value::Object(_) => return compare_str(&js_to_string(actual), expected),
+    };
+    let expected_num = match expected {
+        Primitive::Str(_, n) | Primitive::Num(n) => *n,
+    };
+    actual_num.partial_cmp(&expected_num)
+}
+
+fn compare_str(actual: &str, expected: &Primitive) -> Option<Ordering> {
+    match expected {
+        Primitive::Str(s, _) => Some(cmp_utf16(actual, s)),
+        Primitive::Num(n) => string_to_number(actual).partial_cmp(n),
+    }
+}
+
+/// The text GrowthBook's `paddedVersionString` starts from: numbers as JavaScript prints them, non-empty
+/// strings as they are, anything else `"0"`.
+pub(crate) fn version_input(value: &Value) -> std::borrow::Cow<'_, str> {
+    match value {
+        Value::Number(n) => number_to_js_string(*n),
+        Value::String(s) if !s.is_empty() => std::borrow::Cow::Borrowed(s),
+        _ => std::borrow::Cow::Borrowed("0"),
+    }
+}
+
+/// GrowthBook's `paddedVersionString` as a character stream (no allocation): drop a leading `v` and the
+/// build suffix (`+...`), split on `-` and `.`, append `~` to a plain `x.y.z`, left-pad numeric parts to five
+/// characters with spaces, join with `-`. Comparing two streams in UTF-16 order compares versions.
+pub(crate) fn padded_version(input: &str) -> impl Iterator<Item = char> + '_ {
+    let core = version_core(input);
+    let count = core.split(['-', '.']).count();
+    let tilde = if count == 3 { Some("~") } else { None };
+    core.split(['-', '.'])
+        .chain(tilde)
+        .enumerate()
+        .flat_map(|(i, part)| {
+            let separator = if i > 0 { Some('-') } else { None };
+            let numeric = !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+            let pad = if numeric {
+                5usize.saturating_sub(part.len())
+            } else {
+                0
+            };
+            separator
+                .into_iter()
+                .chain(std::iter::repeat_n(' ', pad))
+                .chain(part.chars())
+        })
+}
+
+/// `input.replace(/(^v|\+.*$)/g, "")`: `.` does not cross line terminators, so the build suffix starts at the
+/// first `+` after the last line terminator.
+fn version_core(input: &str) -> &str {
+    let input = input.strip_prefix('v').unwrap_or(input);
+    let after_terminator = input
+        .rfind(['\n', '\r', '\u{2028}', '\u{2029}'])
+        .map_or(0, |i| i + 1);
+    match input
+        .get(after_terminator..)
+        .and_then(|tail| tail.find('+'))
+    {
+        Some(plus) => input.get(..after_terminator + plus).unwrap_or(input),
+        None => input,
+    }
+}
+
+/// Compares two padded version streams in JavaScript string order.
+pub(crate) fn cmp_padded(actual: &str, expected_padded: &str) -> Ordering {
+    padded_version(actual)
+        .map(utf16_key)
+        .cmp(expected_padded.chars().map(utf16_key))
+}
