@@ -16,3 +16,35 @@ pub mod condition;
 pub mod insight;
 pub mod json;
 pub mod recommend;
+
+mod arbitration;
+mod catalog;
+mod decision;
+mod decode;
+mod engine;
+mod error;
+mod feedback;
+mod intern;
+mod model;
+mod policy;
+mod profile;
+mod propensity;
+mod request;
+mod time;
+
+pub use arbitration::{ArbitrationSettings, Assignment, Factors};
+pub use catalog::{Offer, OfferKind};
+pub use decision::{Decision, Group, RankedOffer, Reason, SuppressedOffer};
+pub use decode::FieldError;
+pub use engine::Engine;
+pub use error::{Error, Input};
+pub use feedback::{Counts, LearnedState, OfferStats, STATE_FORMAT, STATE_VERSION};
+pub use model::Model;
+pub use policy::Suppression;
+pub use profile::ContactEvent;
+pub use propensity::PropensityParts;
+pub use request::DecideRequest;
+pub use time::{format_day, format_instant, parse_day, parse_instant};
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;

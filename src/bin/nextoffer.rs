@@ -1,2 +1,0 @@
-//! The `nextoffer` command line (work in progress).
-fn main() {}

@@ -1,0 +1,113 @@
+//! `nextoffer`: the engine on the command line.
+//!
+//! ```text
+//! nextoffer decide --model model.json --request request.json [--state state.json]
+//! nextoffer check  --model model.json
+//! nextoffer merge-state a.json b.json [more.json ...]
+//! ```
+//! Results go to standard output as JSON; errors to standard error as one line, with exit status 1 for bad
+//! input and 2 for a bad command line.
+
+mod args;
+
+use args::Args;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  nextoffer decide --model MODEL.json --request REQUEST.json [--state STATE.json]
+  nextoffer check --model MODEL.json
+  nextoffer merge-state STATE.json STATE.json [STATE.json ...]
+  nextoffer help
+
+Files may be '-' for standard input. Output is JSON on standard output.";
+
+/// A failure, with the exit status it maps to.
+enum Failure {
+    /// The command line is wrong (exit 2).
+    Usage(String),
+    /// An input file is wrong (exit 1).
+    Input(String),
+}
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    match run(&argv) {
+        Ok(output) => {
+            println!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("nextoffer: {message}\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Input(message)) => {
+            eprintln!("nextoffer: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(argv: &[String]) -> Result<String, Failure> {
+    let (command, rest) = argv
+        .split_first()
+        .ok_or_else(|| Failure::Usage("no command given".to_owned()))?;
+    match command.as_str() {
+        "decide" => decide(Args::parse(
+            rest,
+            &["--model", "--request", "--state"],
+            &[],
+        )?),
+        "check" => check(Args::parse(rest, &["--model"], &[])?),
+        "merge-state" => merge_state(Args::parse(rest, &[], &[])?),
+        "help" | "--help" | "-h" => Ok(USAGE.to_owned()),
+        other => Err(Failure::Usage(format!("unknown command \"{other}\""))),
+    }
+}
+
+fn input_error(file: &str) -> impl Fn(nextoffer::Error) -> Failure + '_ {
+    move |e| Failure::Input(format!("{file}: {e}"))
+}
+
+fn load_engine(args: &Args) -> Result<nextoffer::Engine, Failure> {
+    let model_file = args.required("--model")?;
+    let mut engine = nextoffer::Engine::from_json(&args::read_file(model_file)?)
+        .map_err(input_error(model_file))?;
+    if let Some(state_file) = args.optional("--state") {
+        engine.import_state(&read_state(state_file)?);
+    }
+    Ok(engine)
+}
+
+fn decide(args: Args) -> Result<String, Failure> {
+    let engine = load_engine(&args)?;
+    let request_file = args.required("--request")?;
+    engine
+        .decide_json(&args::read_file(request_file)?)
+        .map_err(input_error(request_file))
+}
+
+fn check(args: Args) -> Result<String, Failure> {
+    let engine = load_engine(&args)?;
+    let offers = engine.model().offer_count();
+    Ok(format!("{{\"valid\":true,\"offers\":{offers}}}"))
+}
+
+fn read_state(file: &str) -> Result<nextoffer::LearnedState, Failure> {
+    let text = args::read_file(file)?;
+    let value = nextoffer::json::parse(&text)
+        .map_err(|e| Failure::Input(format!("{file}: invalid JSON at {e}")))?;
+    nextoffer::LearnedState::from_value(&value).map_err(|e| Failure::Input(format!("{file}: {e}")))
+}
+
+fn merge_state(args: Args) -> Result<String, Failure> {
+    if args.positional.len() < 2 {
+        return Err(Failure::Usage(
+            "merge-state needs at least two state files".to_owned(),
+        ));
+    }
+    let mut merged = nextoffer::LearnedState::default();
+    for file in &args.positional {
+        merged.merge(&read_state(file)?);
+    }
+    Ok(merged.to_json().to_json())
+}

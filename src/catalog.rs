@@ -1,0 +1,283 @@
+//! The offers of a model: what can be shown, to whom (the eligibility condition), where, when, and what it
+//! is worth. Everything is validated when the model loads, so a decision never meets a malformed offer.
+
+use crate::condition::{AttributeKeys, Condition, Mode, SavedGroups};
+use crate::decode::{self, At, FieldError};
+use crate::intern::Interner;
+use crate::json::Value;
+use crate::time::SECONDS_PER_DAY;
+
+/// What an offer does for the relationship, which decides how contact and suitability rules treat it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OfferKind {
+    /// A higher tier of what the customer already buys.
+    Upsell,
+    /// A product related to what the customer owns or has in the cart.
+    CrossSell,
+    /// Keeps a customer at risk of leaving: service, goodwill, a save offer.
+    Retention,
+    /// Wakes a dormant customer.
+    Reactivation,
+    /// Rewards frequency and spend: points, tiers.
+    Loyalty,
+    /// Information, no sale: a guide, a how-to.
+    Content,
+}
+
+impl OfferKind {
+    /// All kinds, in a fixed order (their index is used for per-kind counters).
+    pub const ALL: [OfferKind; 6] = [
+        OfferKind::Upsell,
+        OfferKind::CrossSell,
+        OfferKind::Retention,
+        OfferKind::Reactivation,
+        OfferKind::Loyalty,
+        OfferKind::Content,
+    ];
+
+    /// The name used in JSON (`cross_sell`).
+    pub fn name(self) -> &'static str {
+        match self {
+            OfferKind::Upsell => "upsell",
+            OfferKind::CrossSell => "cross_sell",
+            OfferKind::Retention => "retention",
+            OfferKind::Reactivation => "reactivation",
+            OfferKind::Loyalty => "loyalty",
+            OfferKind::Content => "content",
+        }
+    }
+
+    /// Parses a JSON name.
+    pub fn parse(name: &str) -> Option<OfferKind> {
+        OfferKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// Whether this kind asks the customer to spend more: such offers wait until trust is restored.
+    pub fn is_sales_pitch(self) -> bool {
+        matches!(self, OfferKind::Upsell | OfferKind::CrossSell)
+    }
+
+    /// Position in [`OfferKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One offer of the catalog, validated.
+#[derive(Debug)]
+pub struct Offer {
+    /// Unique id, used by events and learned state.
+    pub id: String,
+    /// Display title (plain text; renderers escape it).
+    pub title: String,
+    /// Display description.
+    pub description: String,
+    /// What the offer does.
+    pub kind: OfferKind,
+    /// Product category, for affinity.
+    pub category: Option<String>,
+    /// The product offered, if the offer sells one: not offered again to customers who own it.
+    pub product_id: Option<String>,
+    /// Price in `currency` (zero for content and service offers).
+    pub price: f64,
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// Business value of an acceptance (margin, expected revenue): a factor of the priority.
+    pub value: f64,
+    /// Image URL.
+    pub image: Option<String>,
+    /// Link URL.
+    pub link: Option<String>,
+    /// Business weight: a factor of the priority that lets the business push or hold back an offer.
+    pub lever: f64,
+    /// Offers for owned products are still shown when true (consumables).
+    pub repeatable: bool,
+    pub(crate) category_id: Option<u32>,
+    pub(crate) product: Option<u32>,
+    pub(crate) placements: Vec<u32>,
+    pub(crate) starts: Option<i64>,
+    pub(crate) ends: Option<i64>,
+    pub(crate) condition: Condition,
+    pub(crate) requires: Vec<u32>,
+    pub(crate) excludes: Vec<u32>,
+}
+
+/// Interners shared by every offer of a model while it loads.
+#[derive(Debug)]
+pub(crate) struct Names {
+    pub products: Interner,
+    pub categories: Interner,
+    pub placements: Interner,
+}
+
+const OFFER_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "kind",
+    "category",
+    "productId",
+    "price",
+    "currency",
+    "value",
+    "image",
+    "link",
+    "placements",
+    "startDate",
+    "endDate",
+    "condition",
+    "lever",
+    "requires",
+    "excludes",
+    "repeatable",
+];
+
+/// Longest text field accepted, in bytes: titles and links are short; a megabyte title is a broken export.
+const MAX_TEXT: usize = 4_096;
+
+impl Offer {
+    pub(crate) fn decode(
+        value: &Value,
+        at: &At<'_>,
+        default_currency: &str,
+        names: &mut Names,
+        keys: &mut AttributeKeys,
+        groups: &SavedGroups,
+    ) -> Result<Offer, FieldError> {
+        let obj = decode::object(value, at)?;
+        decode::deny_unknown_keys(obj, OFFER_FIELDS, at)?;
+        let text = |key: &str| -> Result<Option<String>, FieldError> {
+            match decode::optional_str(obj, key, at)? {
+                Some(s) if s.len() > MAX_TEXT => Err(at
+                    .key(key)
+                    .error(format!("is longer than {MAX_TEXT} bytes"))),
+                other => Ok(other.map(str::to_owned)),
+            }
+        };
+        let id = decode::required_str(obj, "id", at)?;
+        if id.is_empty() || id.len() > 256 {
+            return Err(at.key("id").error("must be 1 to 256 characters"));
+        }
+        let kind_name = decode::required_str(obj, "kind", at)?;
+        let kind = OfferKind::parse(kind_name).ok_or_else(|| {
+            let names: Vec<_> = OfferKind::ALL.iter().map(|k| k.name()).collect();
+            at.key("kind").error(format!(
+                "unknown kind \"{kind_name}\" (expected one of: {})",
+                names.join(", ")
+            ))
+        })?;
+        let price = decode::optional_non_negative(obj, "price", at)?.unwrap_or(0.0);
+        let value_of_acceptance = decode::optional_non_negative(obj, "value", at)?.unwrap_or(1.0);
+        let lever = decode::optional_non_negative(obj, "lever", at)?.unwrap_or(1.0);
+        let currency = match decode::optional_str(obj, "currency", at)? {
+            Some(code) if is_currency_code(code) => code.to_owned(),
+            Some(code) => {
+                return Err(at.key("currency").error(format!(
+                    "must be a three-letter ISO 4217 code, found \"{code}\""
+                )))
+            }
+            None => default_currency.to_owned(),
+        };
+        let starts = decode::optional_instant(obj, "startDate", at)?;
+        // A date-only end means "through that day", so the window closes at the next midnight.
+        let ends = match decode::optional_str(obj, "endDate", at)? {
+            Some(text) if text.len() == 10 => {
+                decode::optional_instant(obj, "endDate", at)?.map(|t| t + SECONDS_PER_DAY)
+            }
+            _ => decode::optional_instant(obj, "endDate", at)?,
+        };
+        if let (Some(s), Some(e)) = (starts, ends) {
+            if e <= s {
+                return Err(at.key("endDate").error("must be after startDate"));
+            }
+        }
+        let condition = match decode::field(obj, "condition") {
+            None => Condition::always(),
+            Some(c) => Condition::compile(c, Mode::Strict, keys, groups).map_err(|e| {
+                let condition_at = at.key("condition");
+                let base = condition_at.render();
+                let path = if e.path.is_empty() {
+                    base
+                } else {
+                    format!("{base}.{}", e.path)
+                };
+                FieldError {
+                    path,
+                    message: e.message,
+                }
+            })?,
+        };
+        let category = text("category")?;
+        let product_id = text("productId")?;
+        let intern_all = |list: Vec<&str>, interner: &mut Interner| -> Vec<u32> {
+            let mut ids: Vec<u32> = list.into_iter().map(|p| interner.intern(p)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        let placements = intern_all(
+            decode::string_list(obj, "placements", at)?,
+            &mut names.placements,
+        );
+        let requires = intern_all(
+            decode::string_list(obj, "requires", at)?,
+            &mut names.products,
+        );
+        let excludes = intern_all(
+            decode::string_list(obj, "excludes", at)?,
+            &mut names.products,
+        );
+        Ok(Offer {
+            id: id.to_owned(),
+            title: text("title")?.unwrap_or_default(),
+            description: text("description")?.unwrap_or_default(),
+            kind,
+            category_id: category.as_deref().map(|c| names.categories.intern(c)),
+            product: product_id.as_deref().map(|p| names.products.intern(p)),
+            category,
+            product_id,
+            price,
+            currency,
+            value: value_of_acceptance,
+            image: text("image")?,
+            link: text("link")?,
+            lever,
+            repeatable: decode::optional_bool(obj, "repeatable", at)?.unwrap_or(false),
+            placements,
+            starts,
+            ends,
+            condition,
+            requires,
+            excludes,
+        })
+    }
+
+    /// Whether the offer's date window contains `now` (start inclusive, end exclusive).
+    pub(crate) fn is_live_at(&self, now: i64) -> bool {
+        self.starts.is_none_or(|s| now >= s) && self.ends.is_none_or(|e| now < e)
+    }
+
+    /// The display fields of the offer, as a renderer needs them.
+    pub(crate) fn display_fields(&self, out: &mut crate::json::Object) {
+        out.insert("id", self.id.as_str());
+        out.insert("title", self.title.as_str());
+        out.insert("description", self.description.as_str());
+        out.insert("kind", self.kind.name());
+        optional(out, "category", self.category.as_deref());
+        optional(out, "productId", self.product_id.as_deref());
+        out.insert("price", self.price);
+        out.insert("currency", self.currency.as_str());
+        optional(out, "image", self.image.as_deref());
+        optional(out, "link", self.link.as_deref());
+    }
+}
+
+fn optional(out: &mut crate::json::Object, key: &str, value: Option<&str>) {
+    if let Some(v) = value {
+        out.insert(key, v);
+    }
+}
+
+pub(crate) fn is_currency_code(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}

@@ -1,0 +1,238 @@
+//! Typed reading of JSON values with the path of every field, so that a bad model or request is reported as
+//! `offers[3].price: must be a non-negative number`, not as "invalid input".
+//!
+//! Paths are built lazily: [`At`] is a chain of borrowed segments on the stack, rendered to text only when an
+//! error is reported, so decoding a valid request allocates nothing for paths.
+
+use crate::json::{Object, Value};
+
+/// A problem with one field of an input, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// JSON path of the field (`offers[3].condition.plan.$regx`).
+    pub path: String,
+    /// What is wrong with it, lowercase.
+    pub message: String,
+}
+
+/// One segment of a JSON path.
+#[derive(Clone, Copy)]
+enum Segment<'a> {
+    Root(&'a str),
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Where a value sits in its document: a borrowed chain of segments back to the root.
+#[derive(Clone, Copy)]
+pub struct At<'a> {
+    parent: Option<&'a At<'a>>,
+    segment: Segment<'a>,
+}
+
+impl<'a> At<'a> {
+    /// The document root, named for messages (`""` renders paths without a prefix).
+    pub fn root(name: &'a str) -> Self {
+        At {
+            parent: None,
+            segment: Segment::Root(name),
+        }
+    }
+
+    /// The field `key` of the object at `self`.
+    pub fn key(&'a self, key: &'a str) -> At<'a> {
+        At {
+            parent: Some(self),
+            segment: Segment::Key(key),
+        }
+    }
+
+    /// The element `index` of the array at `self`.
+    pub fn index(&'a self, index: usize) -> At<'a> {
+        At {
+            parent: Some(self),
+            segment: Segment::Index(index),
+        }
+    }
+
+    /// The path as text: `offers[3].price`.
+    pub fn render(&self) -> String {
+        let mut segments = Vec::new();
+        let mut current = Some(self);
+        while let Some(at) = current {
+            segments.push(at.segment);
+            current = at.parent;
+        }
+        let mut out = String::new();
+        for segment in segments.iter().rev() {
+            match segment {
+                Segment::Root(name) => out.push_str(name),
+                Segment::Key(key) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                }
+                Segment::Index(i) => {
+                    out.push('[');
+                    out.push_str(&i.to_string());
+                    out.push(']');
+                }
+            }
+        }
+        out
+    }
+
+    /// An error at this path.
+    pub fn error(&self, message: impl Into<String>) -> FieldError {
+        FieldError {
+            path: self.render(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The value as an object, or an error naming the path.
+pub fn object<'v>(value: &'v Value, at: &At<'_>) -> Result<&'v Object, FieldError> {
+    value
+        .as_object()
+        .ok_or_else(|| at.error(format!("must be an object, found {}", value.type_name())))
+}
+
+/// Rejects keys outside `allowed`: a misspelt `"condtion"` in a hand-edited model must not silently mean
+/// "no condition".
+pub fn deny_unknown_keys(obj: &Object, allowed: &[&str], at: &At<'_>) -> Result<(), FieldError> {
+    match obj.iter().find(|(key, _)| !allowed.contains(key)) {
+        Some((key, _)) => Err(at.key(key).error(format!(
+            "unknown field (expected one of: {})",
+            allowed.join(", ")
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// An optional field: absent and `null` both read as `None`.
+pub fn field<'v>(obj: &'v Object, key: &str) -> Option<&'v Value> {
+    obj.get(key).filter(|v| !v.is_null())
+}
+
+/// A required string field.
+pub fn required_str<'v>(obj: &'v Object, key: &str, at: &At<'_>) -> Result<&'v str, FieldError> {
+    optional_str(obj, key, at)?.ok_or_else(|| at.key(key).error("is required"))
+}
+
+/// An optional string field.
+pub fn optional_str<'v>(
+    obj: &'v Object,
+    key: &str,
+    at: &At<'_>,
+) -> Result<Option<&'v str>, FieldError> {
+    match field(obj, key) {
+        None => Ok(None),
+        Some(v) => v.as_str().map(Some).ok_or_else(|| {
+            at.key(key)
+                .error(format!("must be a string, found {}", v.type_name()))
+        }),
+    }
+}
+
+/// An optional finite number field.
+pub fn optional_number(obj: &Object, key: &str, at: &At<'_>) -> Result<Option<f64>, FieldError> {
+    match field(obj, key) {
+        None => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(n) if n.is_finite() => Ok(Some(n)),
+            _ => Err(at
+                .key(key)
+                .error(format!("must be a finite number, found {}", v.type_name()))),
+        },
+    }
+}
+
+/// An optional number field that must be at least zero.
+pub fn optional_non_negative(
+    obj: &Object,
+    key: &str,
+    at: &At<'_>,
+) -> Result<Option<f64>, FieldError> {
+    match optional_number(obj, key, at)? {
+        Some(n) if n < 0.0 => Err(at
+            .key(key)
+            .error(format!("must not be negative, found {n}"))),
+        other => Ok(other),
+    }
+}
+
+/// An optional whole number field within `0..=max`.
+pub fn optional_count(
+    obj: &Object,
+    key: &str,
+    max: u64,
+    at: &At<'_>,
+) -> Result<Option<u64>, FieldError> {
+    match optional_number(obj, key, at)? {
+        None => Ok(None),
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= max as f64 => Ok(Some(n as u64)),
+        Some(n) => Err(at
+            .key(key)
+            .error(format!("must be a whole number from 0 to {max}, found {n}"))),
+    }
+}
+
+/// An optional boolean field.
+pub fn optional_bool(obj: &Object, key: &str, at: &At<'_>) -> Result<Option<bool>, FieldError> {
+    match field(obj, key) {
+        None => Ok(None),
+        Some(v) => v.as_bool().map(Some).ok_or_else(|| {
+            at.key(key)
+                .error(format!("must be true or false, found {}", v.type_name()))
+        }),
+    }
+}
+
+/// An optional array field (absent reads as empty).
+pub fn optional_array<'v>(
+    obj: &'v Object,
+    key: &str,
+    at: &At<'_>,
+) -> Result<&'v [Value], FieldError> {
+    match field(obj, key) {
+        None => Ok(&[]),
+        Some(v) => v.as_array().ok_or_else(|| {
+            at.key(key)
+                .error(format!("must be an array, found {}", v.type_name()))
+        }),
+    }
+}
+
+/// An optional array of strings (absent reads as empty).
+pub fn string_list<'v>(
+    obj: &'v Object,
+    key: &str,
+    at: &At<'_>,
+) -> Result<Vec<&'v str>, FieldError> {
+    let list_at = at.key(key);
+    optional_array(obj, key, at)?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.as_str().ok_or_else(|| {
+                list_at
+                    .index(i)
+                    .error(format!("must be a string, found {}", v.type_name()))
+            })
+        })
+        .collect()
+}
+
+/// An optional ISO date or date-time field, as seconds since the epoch.
+pub fn optional_instant(obj: &Object, key: &str, at: &At<'_>) -> Result<Option<i64>, FieldError> {
+    match optional_str(obj, key, at)? {
+        None => Ok(None),
+        Some(text) => crate::time::parse_instant(text).map(Some).ok_or_else(|| {
+            at.key(key).error(format!(
+                "must be an ISO date or date-time (2026-11-23T10:00:00Z), found \"{text}\""
+            ))
+        }),
+    }
+}

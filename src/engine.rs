@@ -1,0 +1,530 @@
+//! The engine: a loaded model plus what it has learned, answering `decide` and taking feedback.
+//!
+//! One `decide` call runs the pipeline of DESIGN.md: candidates for the placement and date, eligibility
+//! conditions, suitability and contact policy, propensity, arbitration, then the ranked result with reasons.
+
+use crate::arbitration::{ArbitrationSettings, Factors};
+use crate::bucket;
+use crate::catalog::Offer;
+use crate::decision::{Decision, Group, RankedOffer, Reason, SuppressedOffer};
+use crate::decode::{self, At, FieldError};
+use crate::error::{Error, Input};
+use crate::feedback::{LearnedState, OfferStats};
+use crate::json::Value;
+use crate::model::Model;
+use crate::policy::{CapState, Suppression};
+use crate::profile::{ContactEvent, Profile};
+use crate::propensity::{propensity, PropensityParts};
+use crate::request::{DecideRequest, RequestView};
+
+/// Most events one `record` call may count at once.
+const MAX_EVENT_COUNT: u64 = 1_000_000;
+
+/// A loaded model and its learned counts.
+///
+/// ```
+/// let model = r#"{"offers":[{"id":"o1","kind":"content","title":"Brewing guide"}]}"#;
+/// let engine = nextoffer::Engine::from_json(model).unwrap();
+/// let decision = engine.decide_json(r#"{"context":{"now":"2026-11-23T10:00:00Z"}}"#).unwrap();
+/// assert!(decision.contains(r#""id":"o1""#));
+/// ```
+#[derive(Debug)]
+pub struct Engine {
+    model: Model,
+    /// Learned counts of the model's offers, by offer index: the hot path indexes, it never hashes.
+    stats: Vec<OfferStats>,
+    /// Counts of offer ids the model does not have, kept so that exporting never loses them.
+    orphans: LearnedState,
+    /// Rank of each offer's id in sorted order, for deterministic tie-breaks without string compares.
+    id_rank: Vec<u32>,
+}
+
+impl Engine {
+    /// An engine for a validated model, with nothing learned yet.
+    pub fn new(model: Model) -> Engine {
+        let mut order: Vec<u32> = (0..model.offer_count() as u32).collect();
+        order.sort_by(|&a, &b| {
+            model
+                .offer(a)
+                .map(|o| &o.id)
+                .cmp(&model.offer(b).map(|o| &o.id))
+        });
+        let mut id_rank = vec![0; order.len()];
+        for (rank, &index) in (0u32..).zip(&order) {
+            if let Some(slot) = id_rank.get_mut(index as usize) {
+                *slot = rank;
+            }
+        }
+        Engine {
+            stats: vec![OfferStats::default(); model.offer_count()],
+            model,
+            orphans: LearnedState::default(),
+            id_rank,
+        }
+    }
+
+    /// Parses, validates and loads a model from JSON text.
+    pub fn from_json(model: &str) -> Result<Engine, Error> {
+        Model::from_json(model).map(Engine::new)
+    }
+
+    /// The loaded model.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Decides which offers to show for a request.
+    pub fn decide(&self, request: &DecideRequest) -> Result<Decision<'_>, Error> {
+        let view = request.view().map_err(Error::invalid(Input::Request))?;
+        self.decide_view(&view)
+            .map_err(Error::invalid(Input::Request))
+    }
+
+    /// Decides from JSON text and answers JSON text: the path an edge function takes with a request body.
+    pub fn decide_json(&self, request: &str) -> Result<String, Error> {
+        Ok(self.decide(&DecideRequest::from_json(request)?)?.to_json())
+    }
+
+    fn decide_view<'m>(&'m self, req: &RequestView<'_>) -> Result<Decision<'m>, FieldError> {
+        let model = &self.model;
+        let root = At::root("");
+        let placement = match req.placement {
+            Some(p) if !model.accepts_placement(p) => {
+                return Err(root
+                    .key("context")
+                    .key("placement")
+                    .error(format!("unknown placement \"{p}\"")));
+            }
+            Some(p) => model.placement_id(p),
+            None => None,
+        };
+        let profile = Profile::build(model, req.customer, &req.cart, req.now, &root)?;
+        let mut decision = Decision {
+            decision_id: decision_id(req),
+            customer_id: req.customer_id.clone(),
+            placement: req.placement.map(str::to_owned),
+            at: req.now,
+            group: Group::Treatment,
+            assignment: None,
+            blocked: None,
+            offers: Vec::new(),
+            suppressed: Vec::new(),
+            candidates: 0,
+            ineligible_count: 0,
+            ineligible: Vec::new(),
+        };
+        if let Some(blocked) = self.control_group(req) {
+            decision.group = Group::Control;
+            decision.blocked = Some(blocked);
+            return Ok(decision);
+        }
+        let mut settings = &model.settings;
+        if let (Some(split), Some(id)) = (&model.split, &req.customer_id) {
+            if let Some((assignment, variation)) = split.assign(id) {
+                decision.assignment = Some(assignment);
+                settings = variation;
+            }
+        }
+        let caps = CapState::new(&model.policies, &profile, placement, req.now);
+        if let Some(blocked) = caps.placement_block() {
+            decision.blocked = Some(blocked);
+            return Ok(decision);
+        }
+        let attributes = model.keys.resolve(req.attributes);
+        let unhappy = self.unhappy_reason(req.attributes);
+        let segment = req
+            .attributes
+            .get(&model.segment_attribute)
+            .and_then(Value::as_str);
+        let context_weight = self.context_weight(req);
+        let mut scored: Vec<(f64, u32)> = Vec::new();
+        for &index in model.candidates(placement) {
+            let Some(offer) = model.offer(index) else {
+                continue;
+            };
+            if !offer.is_live_at(req.now) {
+                continue;
+            }
+            decision.candidates += 1;
+            if !offer.condition.eval(&attributes) {
+                decision.ineligible_count += 1;
+                if req.explain {
+                    decision.ineligible.push(offer.id.as_str());
+                }
+                continue;
+            }
+            let suppression = self
+                .product_rules(offer, &profile)
+                .or_else(|| suitability(offer, unhappy.as_deref()))
+                .or_else(|| caps.check(&model.policies, &profile, index, offer.kind, req.now));
+            if let Some(suppression) = suppression {
+                decision
+                    .suppressed
+                    .push(SuppressedOffer { offer, suppression });
+                continue;
+            }
+            let (factors, _) =
+                self.factors(offer, index, &profile, segment, context_weight, settings);
+            scored.push((factors.priority(settings), index));
+        }
+        scored.sort_unstable_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| self.rank_of(a.1).cmp(&self.rank_of(b.1)))
+        });
+        scored.truncate(req.limit);
+        for (rank, (score, index)) in (1..).zip(scored) {
+            let Some(offer) = model.offer(index) else {
+                continue;
+            };
+            let (factors, parts) =
+                self.factors(offer, index, &profile, segment, context_weight, settings);
+            let reasons = self.reasons(offer, &factors, &parts, req);
+            decision.offers.push(RankedOffer {
+                offer,
+                rank,
+                score,
+                factors,
+                propensity: parts,
+                reasons,
+            });
+        }
+        Ok(decision)
+    }
+
+    fn rank_of(&self, index: u32) -> u32 {
+        self.id_rank
+            .get(index as usize)
+            .copied()
+            .unwrap_or(u32::MAX)
+    }
+
+    fn factors(
+        &self,
+        offer: &Offer,
+        index: u32,
+        profile: &Profile,
+        segment: Option<&str>,
+        context_weight: f64,
+        settings: &ArbitrationSettings,
+    ) -> (Factors, PropensityParts) {
+        let affinity = offer.category_id.and_then(|c| profile.category_share(c));
+        let parts = propensity(
+            &self.model.priors,
+            self.stats.get(index as usize),
+            segment,
+            affinity,
+            settings.affinity_weight,
+        );
+        let factors = Factors {
+            propensity: parts.propensity,
+            context_weight,
+            value: offer.value,
+            lever: offer.lever,
+        };
+        (factors, parts)
+    }
+
+    fn control_group(&self, req: &RequestView<'_>) -> Option<Suppression> {
+        let control = self.model.control.as_ref()?;
+        let id = req.customer_id.as_deref()?;
+        let n = bucket::hash(&control.seed, id, 2)?;
+        (n < control.share).then(|| Suppression {
+            rule: "control-group".to_owned(),
+            reason: format!(
+                "held out in the {}% control group that measures lift",
+                control.share * 100.0
+            ),
+        })
+    }
+
+    /// Why a customer should get service before any sales pitch, if they should.
+    fn unhappy_reason(&self, attributes: &Value) -> Option<String> {
+        let rules = &self.model.suitability;
+        if attributes
+            .get(&rules.complaint_attribute)
+            .is_some_and(is_truthy)
+        {
+            return Some(format!(
+                "the customer has an open complaint ({})",
+                rules.complaint_attribute
+            ));
+        }
+        match attributes.get(&rules.nps_attribute).and_then(Value::as_f64) {
+            Some(nps) if nps <= rules.detractor_max => Some(format!(
+                "the customer is an NPS detractor ({nps} <= {})",
+                rules.detractor_max
+            )),
+            _ => None,
+        }
+    }
+
+    fn product_rules(&self, offer: &Offer, profile: &Profile) -> Option<Suppression> {
+        let rule = |rule: &str, reason: String| {
+            Some(Suppression {
+                rule: rule.to_owned(),
+                reason,
+            })
+        };
+        if let Some(product) = offer.product {
+            if profile.cart.contains(product) {
+                return rule(
+                    "in-cart",
+                    format!(
+                        "{} is already in the cart",
+                        self.model.product_name(product)
+                    ),
+                );
+            }
+            if !offer.repeatable && profile.owned.contains(product) {
+                return rule(
+                    "already-owned",
+                    format!(
+                        "the customer already owns {}",
+                        self.model.product_name(product)
+                    ),
+                );
+            }
+        }
+        let has = |p: &u32| profile.owned.contains(*p) || profile.cart.contains(*p);
+        if !offer.requires.is_empty() && !offer.requires.iter().any(has) {
+            return rule(
+                "requires",
+                format!("needs one of: {}", self.product_names(&offer.requires)),
+            );
+        }
+        if let Some(p) = offer.excludes.iter().find(|p| has(p)) {
+            return rule(
+                "excludes",
+                format!("not for owners of {}", self.model.product_name(*p)),
+            );
+        }
+        None
+    }
+
+    fn product_names(&self, ids: &[u32]) -> String {
+        ids.iter()
+            .map(|&p| self.model.product_name(p))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn context_weight(&self, req: &RequestView<'_>) -> f64 {
+        let weights = &self.model.context_weights;
+        let factor = |map: &crate::intern::FastMap<Box<str>, f64>, key: Option<&str>| {
+            key.and_then(|k| map.get(k)).copied().unwrap_or(1.0)
+        };
+        factor(&weights.placement, req.placement)
+            * factor(&weights.channel, req.channel)
+            * factor(&weights.device, req.device)
+    }
+
+    fn reasons(
+        &self,
+        offer: &Offer,
+        f: &Factors,
+        p: &PropensityParts,
+        req: &RequestView<'_>,
+    ) -> Vec<Reason> {
+        let mut reasons = Vec::with_capacity(6);
+        let mut add = |code, text: String| reasons.push(Reason { code, text });
+        let attributes = offer.condition.attribute_count();
+        if attributes > 0 {
+            add(
+                "audience",
+                format!("matches the offer's audience rule on {attributes} attribute(s)"),
+            );
+        }
+        let event = self.model.priors.success_event.name();
+        let segment = p
+            .segment
+            .as_deref()
+            .map(|s| format!(" in segment {s}"))
+            .unwrap_or_default();
+        add(
+            "propensity",
+            if p.impressions > 0 {
+                format!(
+                    "{} {event}(s) in {} impressions{segment}: expected rate {:.1}%",
+                    p.successes,
+                    p.impressions,
+                    p.posterior * 100.0
+                )
+            } else {
+                format!(
+                    "not shown yet{segment}: prior rate {:.1}%",
+                    p.posterior * 100.0
+                )
+            },
+        );
+        if let (Some(share), Some(category)) = (p.affinity, &offer.category) {
+            add(
+                "affinity",
+                format!(
+                    "{:.0}% of recent purchases are in {category} (x{:.2})",
+                    share * 100.0,
+                    p.affinity_multiplier
+                ),
+            );
+        }
+        if f.context_weight != 1.0 {
+            let context: Vec<String> = [
+                ("placement", req.placement),
+                ("channel", req.channel),
+                ("device", req.device),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| format!("{k} {v}")))
+            .collect();
+            add(
+                "context",
+                format!("{} weigh x{:.2}", context.join(", "), f.context_weight),
+            );
+        }
+        add(
+            "value",
+            format!("worth {} {} per acceptance", f.value, offer.currency),
+        );
+        if f.lever != 1.0 {
+            add("lever", format!("business lever x{}", f.lever));
+        }
+        reasons
+    }
+
+    /// Records one feedback event (`impression`, `click`, `accept`, `dismiss`, `purchase`) for an offer.
+    ///
+    /// The event: `{"type":"click","offerId":"o1","segment":"gold","count":1}` (`segment`, `count`,
+    /// `decisionId`, `customerId`, `placement` and `at` optional).
+    pub fn record(&mut self, event: &Value) -> Result<(), Error> {
+        let root = At::root("");
+        let invalid = Error::invalid(Input::Event);
+        let obj = decode::object(event, &root).map_err(&invalid)?;
+        decode::deny_unknown_keys(
+            obj,
+            &[
+                "type",
+                "offerId",
+                "segment",
+                "count",
+                "decisionId",
+                "customerId",
+                "placement",
+                "at",
+            ],
+            &root,
+        )
+        .map_err(&invalid)?;
+        let kind = decode::field(obj, "type")
+            .ok_or_else(|| invalid(root.key("type").error("is required")))?;
+        let kind = ContactEvent::parse_at(kind, &root.key("type")).map_err(&invalid)?;
+        let offer_id = decode::required_str(obj, "offerId", &root).map_err(&invalid)?;
+        let segment = decode::optional_str(obj, "segment", &root).map_err(&invalid)?;
+        let count = decode::optional_count(obj, "count", MAX_EVENT_COUNT, &root)
+            .map_err(&invalid)?
+            .unwrap_or(1);
+        decode::optional_instant(obj, "at", &root).map_err(&invalid)?;
+        for key in ["decisionId", "customerId", "placement"] {
+            decode::optional_str(obj, key, &root).map_err(&invalid)?;
+        }
+        let index = self
+            .model
+            .offer_index(offer_id)
+            .ok_or_else(|| Error::UnknownOffer {
+                input: Input::Event,
+                path: "offerId".to_owned(),
+                id: offer_id.to_owned(),
+            })?;
+        if let Some(stats) = self.stats.get_mut(index as usize) {
+            stats.add(kind, segment, count);
+        }
+        Ok(())
+    }
+
+    /// Records an event given as JSON text.
+    pub fn record_json(&mut self, event: &str) -> Result<(), Error> {
+        let value = crate::json::parse(event).map_err(|source| Error::Json {
+            input: Input::Event,
+            source,
+        })?;
+        self.record(&value)
+    }
+
+    /// Everything learned, as a mergeable state.
+    pub fn export_state(&self) -> LearnedState {
+        let mut state = self.orphans.clone();
+        for (offer, stats) in self.model.offers().iter().zip(&self.stats) {
+            if *stats != OfferStats::default() {
+                *state.offer_mut(&offer.id) = stats.clone();
+            }
+        }
+        state
+    }
+
+    /// Replaces what was learned with `state`.
+    pub fn import_state(&mut self, state: &LearnedState) {
+        self.stats = vec![OfferStats::default(); self.model.offer_count()];
+        self.orphans = LearnedState::default();
+        self.merge_state(state);
+    }
+
+    /// Adds the counts of `state` to what was learned (states from other instances converge this way).
+    pub fn merge_state(&mut self, state: &LearnedState) {
+        let mut learned = self.export_state();
+        learned.merge(state);
+        self.stats = self
+            .model
+            .offers()
+            .iter()
+            .map(|offer| learned.offer(&offer.id).cloned().unwrap_or_default())
+            .collect();
+        let mut orphans = LearnedState::default();
+        for (id, stats) in learned.iter() {
+            if self.model.offer_index(id).is_none() {
+                *orphans.offer_mut(id) = stats.clone();
+            }
+        }
+        self.orphans = orphans;
+    }
+}
+
+fn suitability(offer: &Offer, unhappy: Option<&str>) -> Option<Suppression> {
+    let reason = unhappy?;
+    offer.kind.is_sales_pitch().then(|| Suppression {
+        rule: "suitability".to_owned(),
+        reason: format!("{reason}: service and retention come before a sales pitch"),
+    })
+}
+
+/// JavaScript truthiness, so that `openComplaint: 1` or `"yes"` count as GrowthBook users would expect.
+fn is_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => *n != 0.0 && !n.is_nan(),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+/// A decision id from the request alone: the same request gives the same id, natively and in Wasm.
+fn decision_id(req: &RequestView<'_>) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in req
+        .customer_id
+        .as_deref()
+        .unwrap_or("")
+        .bytes()
+        .chain(req.placement.unwrap_or("").bytes())
+    {
+        h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let mixed = splitmix64(h ^ splitmix64(req.seed) ^ (req.now as u64).rotate_left(29));
+    format!("{mixed:016x}")
+}
+
+/// SplitMix64's finaliser: spreads every input bit over the whole output.
+pub(crate) fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}

@@ -1,0 +1,253 @@
+//! Learned state: counts of impressions, clicks, acceptances, dismissals and purchases per offer, overall and
+//! per customer segment. They feed the propensity of every later decision.
+//!
+//! Counts only ever add, so two exported states merge by adding them: edge isolates and browser tabs each
+//! learn alone and converge when their states meet, in any order.
+
+use crate::decode::{self, At, FieldError};
+use crate::intern::FastMap;
+use crate::json::{Object, Value};
+use crate::profile::ContactEvent;
+
+/// The format tag of an exported state, so that a state is never misread as something else.
+pub const STATE_FORMAT: &str = "nextoffer-state";
+/// The current state version.
+pub const STATE_VERSION: u32 = 1;
+
+/// Largest count accepted: beyond 2^53 a JavaScript number can no longer hold it exactly.
+const MAX_COUNT: u64 = 1 << 53;
+
+/// Event counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Indexed like [`ContactEvent::ALL`].
+    by_event: [u64; 5],
+}
+
+impl Counts {
+    /// The count of one event type.
+    pub fn get(&self, event: ContactEvent) -> u64 {
+        self.by_event.get(event_slot(event)).copied().unwrap_or(0)
+    }
+
+    /// Adds `n` events of one type (saturating: counts never wrap).
+    pub fn add(&mut self, event: ContactEvent, n: u64) {
+        if let Some(slot) = self.by_event.get_mut(event_slot(event)) {
+            *slot = slot.saturating_add(n).min(MAX_COUNT);
+        }
+    }
+
+    fn merge(&mut self, other: &Counts) {
+        for event in ContactEvent::ALL {
+            self.add(event, other.get(event));
+        }
+    }
+
+    fn to_json(self) -> Object {
+        ContactEvent::ALL
+            .iter()
+            .map(|&e| (plural(e).to_owned(), Value::from(self.get(e) as f64)))
+            .collect()
+    }
+
+    fn decode(value: &Value, at: &At<'_>) -> Result<Counts, FieldError> {
+        let obj = decode::object(value, at)?;
+        let names: Vec<&str> = ContactEvent::ALL.iter().map(|&e| plural(e)).collect();
+        decode::deny_unknown_keys(obj, &names, at)?;
+        let mut counts = Counts::default();
+        for event in ContactEvent::ALL {
+            counts.add(
+                event,
+                decode::optional_count(obj, plural(event), MAX_COUNT, at)?.unwrap_or(0),
+            );
+        }
+        Ok(counts)
+    }
+
+    fn covers(&self, part: &Counts) -> bool {
+        ContactEvent::ALL
+            .iter()
+            .all(|&e| self.get(e) >= part.get(e))
+    }
+}
+
+fn event_slot(event: ContactEvent) -> usize {
+    event as usize
+}
+
+fn plural(event: ContactEvent) -> &'static str {
+    match event {
+        ContactEvent::Impression => "impressions",
+        ContactEvent::Click => "clicks",
+        ContactEvent::Accept => "accepts",
+        ContactEvent::Dismiss => "dismisses",
+        ContactEvent::Purchase => "purchases",
+    }
+}
+
+/// Counts of one offer: in total, and per segment (the total includes events without a segment).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OfferStats {
+    /// All events of the offer.
+    pub total: Counts,
+    segments: FastMap<Box<str>, Counts>,
+}
+
+impl OfferStats {
+    /// Counts within one segment.
+    pub fn segment(&self, segment: &str) -> Option<&Counts> {
+        self.segments.get(segment)
+    }
+
+    /// Records `n` events, in `segment` when given.
+    pub fn add(&mut self, event: ContactEvent, segment: Option<&str>, n: u64) {
+        self.total.add(event, n);
+        if let Some(s) = segment {
+            self.segments.entry(s.into()).or_default().add(event, n);
+        }
+    }
+
+    fn merge(&mut self, other: &OfferStats) {
+        self.total.merge(&other.total);
+        for (segment, counts) in &other.segments {
+            self.segments
+                .entry(segment.clone())
+                .or_default()
+                .merge(counts);
+        }
+    }
+
+    fn to_json(&self) -> Object {
+        let mut o = Object::with_capacity(2);
+        o.insert("total", self.total.to_json());
+        let mut names: Vec<&Box<str>> = self.segments.keys().collect();
+        names.sort();
+        let segments: Object = names
+            .into_iter()
+            .filter_map(|n| {
+                self.segments
+                    .get(n)
+                    .map(|c| (n.to_string(), Value::from(c.to_json())))
+            })
+            .collect();
+        o.insert("segments", segments);
+        o
+    }
+
+    fn decode(value: &Value, at: &At<'_>) -> Result<OfferStats, FieldError> {
+        let obj = decode::object(value, at)?;
+        decode::deny_unknown_keys(obj, &["total", "segments"], at)?;
+        let total = match decode::field(obj, "total") {
+            Some(v) => Counts::decode(v, &at.key("total"))?,
+            None => return Err(at.key("total").error("is required")),
+        };
+        let mut stats = OfferStats {
+            total,
+            segments: FastMap::default(),
+        };
+        if let Some(segments) = decode::field(obj, "segments") {
+            let seg_at = at.key("segments");
+            for (name, counts) in decode::object(segments, &seg_at)?.iter() {
+                let c = Counts::decode(counts, &seg_at.key(name))?;
+                if !stats.total.covers(&c) {
+                    return Err(seg_at
+                        .key(name)
+                        .error("has more events than the offer's total"));
+                }
+                stats.segments.insert(name.into(), c);
+            }
+        }
+        Ok(stats)
+    }
+}
+
+/// Learned counts for every offer id seen, including ids the current model no longer has (kept, so that
+/// nothing learned is lost when a model changes and changes back).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LearnedState {
+    offers: FastMap<Box<str>, OfferStats>,
+}
+
+impl LearnedState {
+    /// Counts of one offer.
+    pub fn offer(&self, id: &str) -> Option<&OfferStats> {
+        self.offers.get(id)
+    }
+
+    /// Mutable counts of one offer, created empty when new.
+    pub fn offer_mut(&mut self, id: &str) -> &mut OfferStats {
+        self.offers.entry(id.into()).or_default()
+    }
+
+    /// Every offer id with its counts, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &OfferStats)> {
+        self.offers.iter().map(|(id, stats)| (&**id, stats))
+    }
+
+    /// Adds every count of `other` to this state.
+    ///
+    /// ```
+    /// use nextoffer::{LearnedState, ContactEvent};
+    /// let mut a = LearnedState::default();
+    /// a.offer_mut("o1").add(ContactEvent::Click, None, 2);
+    /// let mut b = LearnedState::default();
+    /// b.offer_mut("o1").add(ContactEvent::Click, Some("gold"), 1);
+    /// a.merge(&b);
+    /// assert_eq!(a.offer("o1").unwrap().total.get(ContactEvent::Click), 3);
+    /// ```
+    pub fn merge(&mut self, other: &LearnedState) {
+        for (id, stats) in &other.offers {
+            self.offers.entry(id.clone()).or_default().merge(stats);
+        }
+    }
+
+    /// The state as JSON: `{"format":"nextoffer-state","version":1,"offers":{...}}`, offers sorted by id.
+    pub fn to_json(&self) -> Value {
+        let mut ids: Vec<&Box<str>> = self.offers.keys().collect();
+        ids.sort();
+        let offers: Object = ids
+            .into_iter()
+            .filter_map(|id| {
+                self.offers
+                    .get(id)
+                    .map(|s| (id.to_string(), Value::from(s.to_json())))
+            })
+            .collect();
+        let mut root = Object::with_capacity(3);
+        root.insert("format", STATE_FORMAT);
+        root.insert("version", f64::from(STATE_VERSION));
+        root.insert("offers", offers);
+        Value::Object(root)
+    }
+
+    /// Reads an exported state, rejecting any other format or version.
+    pub fn from_value(value: &Value) -> Result<LearnedState, FieldError> {
+        let root = At::root("");
+        let obj = decode::object(value, &root)?;
+        decode::deny_unknown_keys(obj, &["format", "version", "offers"], &root)?;
+        if decode::optional_str(obj, "format", &root)? != Some(STATE_FORMAT) {
+            return Err(root
+                .key("format")
+                .error(format!("must be \"{STATE_FORMAT}\"")));
+        }
+        match decode::optional_number(obj, "version", &root)? {
+            Some(v) if v == f64::from(STATE_VERSION) => {}
+            Some(v) => {
+                return Err(root.key("version").error(format!(
+                    "unsupported state version {v} (this engine reads version {STATE_VERSION})"
+                )))
+            }
+            None => return Err(root.key("version").error("is required")),
+        }
+        let mut state = LearnedState::default();
+        if let Some(offers) = decode::field(obj, "offers") {
+            let offers_at = root.key("offers");
+            for (id, stats) in decode::object(offers, &offers_at)?.iter() {
+                state
+                    .offers
+                    .insert(id.into(), OfferStats::decode(stats, &offers_at.key(id))?);
+            }
+        }
+        Ok(state)
+    }
+}

@@ -1,0 +1,133 @@
+//! The WebAssembly binding: the JavaScript surface of the package, compiled only for `wasm32`.
+//!
+//! Long-lived state is a handle ([`Engine`] owns the loaded model and what it learned); per-call inputs are
+//! small. Each method decodes, calls the core, encodes; conversions live in `convert.rs`. Errors are thrown
+//! as `Error` objects named `NextofferError` with `code` and `path`; a failed call leaves the engine as it was.
+//! Release an engine with `engine.free()` or `using engine = new Engine(model)`.
+
+mod convert;
+mod types;
+
+use convert::{engine_error, error, from_json, json_text};
+use types::*;
+use wasm_bindgen::prelude::*;
+
+/// The decision engine: a loaded offer model and its learned counts.
+#[wasm_bindgen(js_name = Engine)]
+pub struct WasmEngine {
+    inner: crate::Engine,
+}
+
+#[wasm_bindgen(js_class = Engine)]
+impl WasmEngine {
+    /// Loads and validates a model (an object or its JSON text). Throws `invalid-json` or `invalid-model`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(model: &ModelInput) -> Result<WasmEngine, JsValue> {
+        let text = json_text(model, "model")?;
+        crate::Engine::from_json(&text)
+            .map(|inner| WasmEngine { inner })
+            .map_err(|e| engine_error(&e))
+    }
+
+    /// Decides which offers to show. Throws `invalid-json` or `invalid-request`.
+    pub fn decide(&self, request: &DecideRequestInput) -> Result<DecisionOutput, JsValue> {
+        let text = json_text(request, "request")?;
+        let decision = self
+            .inner
+            .decide_json(&text)
+            .map_err(|e| engine_error(&e))?;
+        Ok(from_json(&decision)?.unchecked_into())
+    }
+
+    /// Decides from JSON text and answers JSON text (no object conversion: for request bodies at the edge).
+    #[wasm_bindgen(js_name = decideJson)]
+    pub fn decide_json(&self, request: &str) -> Result<String, JsValue> {
+        self.inner
+            .decide_json(request)
+            .map_err(|e| engine_error(&e))
+    }
+
+    /// Records a feedback event. Throws `invalid-event` or `unknown-offer`.
+    pub fn record(&mut self, event: &FeedbackEventInput) -> Result<(), JsValue> {
+        let text = json_text(event, "event")?;
+        self.inner.record_json(&text).map_err(|e| engine_error(&e))
+    }
+
+    /// Everything learned, as a mergeable state.
+    #[wasm_bindgen(js_name = exportState)]
+    pub fn export_state(&self) -> Result<LearnedStateValue, JsValue> {
+        Ok(from_json(&self.inner.export_state().to_json().to_json())?.unchecked_into())
+    }
+
+    /// Replaces what was learned. Throws `invalid-state`.
+    #[wasm_bindgen(js_name = importState)]
+    pub fn import_state(&mut self, state: &LearnedStateValue) -> Result<(), JsValue> {
+        let state = read_state(state)?;
+        self.inner.import_state(&state);
+        Ok(())
+    }
+
+    /// Adds the counts of another instance's state. Throws `invalid-state`.
+    #[wasm_bindgen(js_name = mergeState)]
+    pub fn merge_state(&mut self, state: &LearnedStateValue) -> Result<(), JsValue> {
+        let state = read_state(state)?;
+        self.inner.merge_state(&state);
+        Ok(())
+    }
+
+    /// How many offers the model has.
+    #[wasm_bindgen(getter, js_name = offerCount)]
+    pub fn offer_count(&self) -> usize {
+        self.inner.model().offer_count()
+    }
+}
+
+fn read_state(state: &JsValue) -> Result<crate::LearnedState, JsValue> {
+    let text = json_text(state, "state")?;
+    let value = crate::json::parse(&text)
+        .map_err(|e| error("invalid-json", "", &format!("state: invalid JSON at {e}")))?;
+    crate::LearnedState::from_value(&value).map_err(|e| {
+        engine_error(&crate::Error::Invalid {
+            input: crate::Input::State,
+            field: e,
+        })
+    })
+}
+
+/// Evaluates a GrowthBook condition against attributes, exactly as GrowthBook's SDKs do (an unknown operator
+/// or an invalid regex evaluates to false there, and here).
+#[wasm_bindgen(js_name = evalCondition)]
+pub fn eval_condition(
+    condition: &ConditionInput,
+    attributes: &AttributesInput,
+    saved_groups: &SavedGroupsInput,
+) -> Result<bool, JsValue> {
+    let parse = |value: &JsValue, what: &str| -> Result<crate::json::Value, JsValue> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(crate::json::Value::Object(crate::json::Object::new()));
+        }
+        let text = json_text(value, what)?;
+        crate::json::parse(&text)
+            .map_err(|e| error("invalid-json", "", &format!("{what}: invalid JSON at {e}")))
+    };
+    let condition = parse(condition, "condition")?;
+    let attributes = parse(attributes, "attributes")?;
+    let groups = parse(saved_groups, "savedGroups")?;
+    Ok(crate::condition::eval_condition(
+        &condition,
+        &attributes,
+        &groups,
+    ))
+}
+
+/// GrowthBook's deterministic hash: a number in [0, 1), or `undefined` for an unknown version.
+#[wasm_bindgen]
+pub fn hash(seed: &str, value: &str, version: u32) -> Option<f64> {
+    crate::bucket::hash(seed, value, version)
+}
+
+/// The package version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
