@@ -1,0 +1,630 @@
+//! Orders import: CSV text or already-parsed rows in, one aggregate per customer out.
+//!
+//! Rows are folded into an [`OrderBook`] as they arrive and then dropped, so memory follows the number of
+//! customers (plus about one byte per distinct purchase day, see `daylog`), never the number of rows or
+//! the length of the file. Every bad value names where it was: `line 12, column 3 (amount)` for CSV,
+//! `orders[11].amount` for rows. In lenient mode bad rows are skipped and counted instead.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::BufRead;
+
+use super::csv::{CsvError, CsvReader};
+use super::daylog::DayLog;
+use super::summary::{CustomerBase, CustomerSummary};
+use super::{Date, Stage};
+use crate::json::Value;
+
+/// One order line, as the Wasm layer or a caller that already parsed its data hands it over.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderRow {
+    /// The customer's id (any text; numbers from JSON are written as JavaScript would).
+    pub customer_id: String,
+    /// The purchase date (time of day does not matter: purchases count per day).
+    pub date: Date,
+    /// The amount paid, finite and not negative.
+    pub amount: f64,
+    /// The product category, if known (collected per customer as "categories bought").
+    pub category: Option<String>,
+}
+
+/// How an import treats bad rows and the calibration cut.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportOptions {
+    /// Rows dated after this day are ignored (and counted): any past date works as a calibration cut for
+    /// backtests. `None` takes the latest date in the data.
+    pub as_of: Option<Date>,
+    /// Skip and count bad rows instead of stopping at the first one.
+    pub lenient: bool,
+    /// Length in days of the trailing window for loyalty spend and purchases (ending at `as_of`).
+    pub trailing_days: u32,
+    /// How many skipped-row messages to keep as examples in lenient mode.
+    pub max_examples: usize,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            as_of: None,
+            lenient: false,
+            trailing_days: 365,
+            max_examples: 10,
+        }
+    }
+}
+
+/// Where a bad value was.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Position {
+    /// In a CSV file: 1-based line and column, and the column's name.
+    Csv {
+        /// 1-based line.
+        line: u64,
+        /// 1-based column.
+        column: usize,
+        /// The column's role (`customer_id`, `date`, `amount`, `category`).
+        name: &'static str,
+    },
+    /// In a list of rows: 0-based index and field name.
+    Row {
+        /// 0-based row index.
+        index: usize,
+        /// The field's name.
+        name: &'static str,
+    },
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Position::Csv { line, column, name } => {
+                write!(f, "line {line}, column {column} ({name})")
+            }
+            Position::Row { index, name } => write!(f, "orders[{index}].{name}"),
+        }
+    }
+}
+
+/// Why an import failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OrderError {
+    /// The byte stream could not be read as CSV.
+    #[error(transparent)]
+    Csv(#[from] CsvError),
+    /// The input has no header line (or no rows at all, for row input).
+    #[error("the orders input is empty: expected a header with customer_id, date and amount")]
+    Empty,
+    /// A required column is not in the header.
+    #[error("missing column {column:?} (header has: {found})")]
+    MissingColumn {
+        /// The missing column.
+        column: &'static str,
+        /// The header's columns, comma-separated.
+        found: String,
+    },
+    /// A value could not be used.
+    #[error("{at}: {message}")]
+    BadValue {
+        /// Where it was.
+        at: Position,
+        /// What is wrong, quoting the value.
+        message: String,
+    },
+    /// After the `as_of` cut and skipped rows, no order is left to analyse.
+    #[error("no usable orders{detail}")]
+    NoOrders {
+        /// Why, e.g. " (all 12 rows are after as_of 2020-01-01)".
+        detail: String,
+    },
+}
+
+/// Counts kept by an import.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportStats {
+    /// Data rows seen (not counting the header or blank lines).
+    pub rows_read: u64,
+    /// Rows folded into customers.
+    pub rows_used: u64,
+    /// Bad rows skipped (lenient mode only; strict mode stops instead).
+    pub rows_skipped: u64,
+    /// Rows dated after `as_of`, ignored.
+    pub rows_after_as_of: u64,
+    /// The first skipped rows' messages (up to `max_examples`).
+    pub skipped_examples: Vec<String>,
+    /// Earliest date used.
+    pub first_date: Option<Date>,
+    /// Latest date used.
+    pub last_date: Option<Date>,
+}
+
+/// A fast non-cryptographic hash for customer ids (the map is internal; no untrusted-collision concern
+/// beyond slowing one import down).
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// What the book keeps per customer while rows stream in.
+#[derive(Clone, Debug)]
+struct Acc {
+    first: i32,
+    first_spend: f64,
+    total: f64,
+    trailing: f64,
+    rows: u32,
+    days: DayLog,
+    categories: Vec<u32>,
+}
+
+/// Folds order rows into per-customer aggregates. Feed it rows ([`OrderBook::add`],
+/// [`OrderBook::add_json`]) or a whole CSV stream ([`OrderBook::read_csv`]), then call
+/// [`OrderBook::finish`].
+///
+/// ```
+/// use nextoffer::insight::{ImportOptions, OrderBook};
+/// let csv = "customer_id,date,amount\nc1,2024-01-05,20\nc1,2024-01-05,5\nc1,2024-02-01,10\n";
+/// let mut book = OrderBook::new(ImportOptions::default());
+/// book.read_csv(csv.as_bytes(), &mut |_, _, _| {}).unwrap();
+/// let base = book.finish().unwrap();
+/// let c = &base.customers[0];
+/// assert_eq!((c.purchase_days, c.frequency, c.total_spend), (2, 1, 35.0));
+/// ```
+pub struct OrderBook {
+    options: ImportOptions,
+    index: FxMap<Box<str>, u32>,
+    ids: Vec<Box<str>>,
+    accs: Vec<Acc>,
+    categories: FxMap<Box<str>, u32>,
+    category_names: Vec<String>,
+    stats: ImportStats,
+}
+
+/// The values of one row, borrowed, before validation.
+struct RawRow<'a> {
+    customer_id: &'a str,
+    date: &'a str,
+    amount: &'a str,
+    category: Option<&'a str>,
+}
+
+/// Column indices of the roles in a CSV header.
+struct Columns {
+    customer_id: usize,
+    date: usize,
+    amount: usize,
+    category: Option<usize>,
+}
+
+const PROGRESS_EVERY: u64 = 1 << 16;
+
+impl OrderBook {
+    /// An empty book.
+    pub fn new(options: ImportOptions) -> Self {
+        OrderBook {
+            options,
+            index: FxMap::default(),
+            ids: Vec::new(),
+            accs: Vec::new(),
+            categories: FxMap::default(),
+            category_names: Vec::new(),
+            stats: ImportStats::default(),
+        }
+    }
+
+    /// The counts so far.
+    pub fn stats(&self) -> &ImportStats {
+        &self.stats
+    }
+
+    /// The number of customers so far.
+    pub fn customers(&self) -> usize {
+        self.accs.len()
+    }
+
+    /// Adds one parsed row. `index` names the row in errors (`orders[index].amount`). In lenient mode a bad
+    /// row is counted and `Ok` is returned.
+    pub fn add(&mut self, index: usize, row: &OrderRow) -> Result<(), OrderError> {
+        self.stats.rows_read += 1;
+        let checked = check_amount(row.amount, || Position::Row {
+            index,
+            name: "amount",
+        })
+        .and_then(|amount| {
+            if row.customer_id.trim().is_empty() {
+                Err(bad(
+                    Position::Row {
+                        index,
+                        name: "customer_id",
+                    },
+                    "customer id is empty".to_string(),
+                ))
+            } else {
+                Ok(amount)
+            }
+        });
+        match checked {
+            Ok(amount) => {
+                self.fold(
+                    row.customer_id.trim(),
+                    row.date,
+                    amount,
+                    row.category.as_deref(),
+                );
+                Ok(())
+            }
+            Err(e) => self.skip_or_fail(e),
+        }
+    }
+
+    /// Adds one row given as a JSON object with `customer_id` (or `customerId`), `date` and `amount`, and
+    /// optionally `category`; amounts may be numbers or numeric strings, ids strings or numbers.
+    pub fn add_json(&mut self, index: usize, row: &Value) -> Result<(), OrderError> {
+        match row_from_json(index, row) {
+            Ok(row) => self.add(index, &row),
+            Err(e) => {
+                self.stats.rows_read += 1;
+                self.skip_or_fail(e)
+            }
+        }
+    }
+
+    /// Reads a whole CSV stream (header first; columns matched by name, case-insensitive; `customer_id`,
+    /// `date`, `amount` required; `category` optional; `order_id`, `product_id`, `quantity`, `channel` and
+    /// any other columns are accepted and ignored here). `progress` is called with
+    /// `(Stage::Import, rows read, 0)` every 65,536 rows (the total is unknown while streaming).
+    pub fn read_csv<R: BufRead>(
+        &mut self,
+        reader: R,
+        progress: &mut dyn FnMut(Stage, u64, u64),
+    ) -> Result<(), OrderError> {
+        let mut csv = CsvReader::new(reader);
+        if !csv.next_record(true)? {
+            return Err(OrderError::Empty);
+        }
+        let columns = header_columns(&csv)?;
+        let decimal_comma = csv.delimiter() != b',';
+        while csv.next_record(false)? {
+            self.stats.rows_read += 1;
+            if self.stats.rows_read % PROGRESS_EVERY == 0 {
+                progress(Stage::Import, self.stats.rows_read, 0);
+            }
+            let line = csv.line();
+            match parse_csv_row(&csv, &columns, decimal_comma, line) {
+                Ok((id, date, amount, category)) => {
+                    let id = id.to_string();
+                    let category = category.map(str::to_string);
+                    self.fold(&id, date, amount, category.as_deref());
+                }
+                Err(e) => self.skip_or_fail(e)?,
+            }
+        }
+        progress(Stage::Import, self.stats.rows_read, self.stats.rows_read);
+        Ok(())
+    }
+
+    fn skip_or_fail(&mut self, e: OrderError) -> Result<(), OrderError> {
+        if !self.options.lenient {
+            return Err(e);
+        }
+        self.stats.rows_skipped += 1;
+        if self.stats.skipped_examples.len() < self.options.max_examples {
+            self.stats.skipped_examples.push(e.to_string());
+        }
+        Ok(())
+    }
+
+    fn fold(&mut self, id: &str, date: Date, amount: f64, category: Option<&str>) {
+        if self.options.as_of.is_some_and(|as_of| date > as_of) {
+            self.stats.rows_after_as_of += 1;
+            return;
+        }
+        self.stats.rows_used += 1;
+        self.stats.first_date = Some(self.stats.first_date.map_or(date, |d| d.min(date)));
+        self.stats.last_date = Some(self.stats.last_date.map_or(date, |d| d.max(date)));
+        let category = category
+            .filter(|c| !c.is_empty())
+            .map(|c| self.intern_category(c));
+        let slot = match self.index.get(id) {
+            Some(&i) => i as usize,
+            None => {
+                let i = self.accs.len();
+                self.index.insert(id.into(), i as u32);
+                self.ids.push(id.into());
+                self.accs.push(Acc {
+                    first: date.days(),
+                    first_spend: 0.0,
+                    total: 0.0,
+                    trailing: 0.0,
+                    rows: 0,
+                    days: DayLog::default(),
+                    categories: Vec::new(),
+                });
+                i
+            }
+        };
+        let keep_spend = self.options.as_of.is_none();
+        let trailing_start = self
+            .options
+            .as_of
+            .map(|d| d.days().saturating_sub(self.options.trailing_days as i32));
+        let Some(acc) = self.accs.get_mut(slot) else {
+            return;
+        };
+        let day = date.days();
+        acc.rows += 1;
+        acc.total += amount;
+        if acc.rows == 1 || day < acc.first {
+            acc.first = day;
+            acc.first_spend = amount;
+        } else if day == acc.first {
+            acc.first_spend += amount;
+        }
+        if trailing_start.is_some_and(|start| day > start) {
+            acc.trailing += amount;
+        }
+        acc.days.insert(day, amount, keep_spend);
+        if let Some(c) = category {
+            if let Err(pos) = acc.categories.binary_search(&c) {
+                acc.categories.insert(pos, c);
+            }
+        }
+    }
+
+    fn intern_category(&mut self, c: &str) -> u32 {
+        if let Some(&i) = self.categories.get(c) {
+            return i;
+        }
+        let i = self.category_names.len() as u32;
+        self.categories.insert(c.into(), i);
+        self.category_names.push(c.to_string());
+        i
+    }
+
+    /// Ends the import: one [`CustomerSummary`] per customer, in order of first appearance, with the
+    /// resolved `as_of`. Fails with [`OrderError::NoOrders`] if no row was usable.
+    pub fn finish(self) -> Result<CustomerBase, OrderError> {
+        let (Some(last_date), true) = (self.stats.last_date, !self.accs.is_empty()) else {
+            let s = &self.stats;
+            let detail = if s.rows_read == 0 {
+                " (the input has a header but no rows)".to_string()
+            } else if s.rows_after_as_of > 0 && s.rows_skipped == 0 {
+                format!(" (all {} rows are dated after as_of)", s.rows_after_as_of)
+            } else {
+                format!(
+                    " ({} rows read, {} skipped, {} after as_of)",
+                    s.rows_read, s.rows_skipped, s.rows_after_as_of
+                )
+            };
+            return Err(OrderError::NoOrders { detail });
+        };
+        let as_of = self.options.as_of.unwrap_or(last_date);
+        let trailing_start = as_of
+            .days()
+            .saturating_sub(self.options.trailing_days as i32);
+        let keep_spend = self.options.as_of.is_none();
+        let customers = self
+            .ids
+            .into_iter()
+            .zip(self.accs)
+            .map(|(id, acc)| {
+                let days = acc.days.days();
+                let trailing = if keep_spend {
+                    days.iter()
+                        .zip(acc.days.spends())
+                        .filter(|(d, _)| **d > trailing_start)
+                        .map(|(_, s)| s)
+                        .sum()
+                } else {
+                    acc.trailing
+                };
+                let categories = acc
+                    .categories
+                    .iter()
+                    .filter_map(|&c| self.category_names.get(c as usize).cloned())
+                    .collect();
+                CustomerSummary::from_parts(
+                    id.into(),
+                    &days,
+                    as_of,
+                    acc.rows,
+                    acc.total,
+                    acc.first_spend,
+                    trailing,
+                    days.iter().filter(|&&d| d > trailing_start).count() as u32,
+                    categories,
+                )
+            })
+            .collect();
+        Ok(CustomerBase {
+            as_of,
+            customers,
+            stats: self.stats,
+        })
+    }
+}
+
+fn bad(at: Position, message: String) -> OrderError {
+    OrderError::BadValue { at, message }
+}
+
+fn check_amount(amount: f64, at: impl Fn() -> Position) -> Result<f64, OrderError> {
+    if amount.is_nan() || amount.is_infinite() {
+        return Err(bad(at(), format!("amount {amount} is not a finite number")));
+    }
+    if amount < 0.0 {
+        return Err(bad(
+            at(),
+            format!("amount {amount} is negative (net returns against their orders before import)"),
+        ));
+    }
+    Ok(amount)
+}
+
+fn header_columns<R: BufRead>(csv: &CsvReader<R>) -> Result<Columns, OrderError> {
+    let mut names = Vec::with_capacity(csv.len());
+    for i in 0..csv.len() {
+        names.push(csv.field(i)?.unwrap_or_default().to_ascii_lowercase());
+    }
+    let find = |want: &[&str]| names.iter().position(|n| want.iter().any(|w| n == w));
+    let found = || names.join(", ");
+    let require = |column: &'static str, aliases: &[&str]| {
+        find(aliases).ok_or_else(|| OrderError::MissingColumn {
+            column,
+            found: found(),
+        })
+    };
+    Ok(Columns {
+        customer_id: require("customer_id", &["customer_id", "customerid", "customer"])?,
+        date: require("date", &["date", "order_date", "orderdate"])?,
+        amount: require("amount", &["amount", "revenue", "total"])?,
+        category: find(&["category"]),
+    })
+}
+
+type Parsed<'a> = (&'a str, Date, f64, Option<&'a str>);
+
+fn parse_csv_row<'a, R: BufRead>(
+    csv: &'a CsvReader<R>,
+    columns: &Columns,
+    decimal_comma: bool,
+    line: u64,
+) -> Result<Parsed<'a>, OrderError> {
+    let at = |index: usize, name: &'static str| Position::Csv {
+        line,
+        column: index + 1,
+        name,
+    };
+    let get = |index: usize, name: &'static str| -> Result<&'a str, OrderError> {
+        match csv.field(index)? {
+            Some(v) => Ok(v),
+            None => Err(bad(
+                at(index, name),
+                format!("missing: the row has only {} columns", csv.len()),
+            )),
+        }
+    };
+    let raw = RawRow {
+        customer_id: get(columns.customer_id, "customer_id")?,
+        date: get(columns.date, "date")?,
+        amount: get(columns.amount, "amount")?,
+        category: match columns.category {
+            Some(i) => csv.field(i)?,
+            None => None,
+        },
+    };
+    if raw.customer_id.is_empty() {
+        return Err(bad(
+            at(columns.customer_id, "customer_id"),
+            "customer id is empty".to_string(),
+        ));
+    }
+    let date = Date::parse(raw.date).map_err(|e| bad(at(columns.date, "date"), e.to_string()))?;
+    let amount = parse_amount(raw.amount, decimal_comma).ok_or_else(|| {
+        bad(
+            at(columns.amount, "amount"),
+            format!("{:?} is not a number", raw.amount),
+        )
+    })?;
+    let amount = check_amount(amount, || at(columns.amount, "amount"))?;
+    Ok((raw.customer_id, date, amount, raw.category))
+}
+
+/// Parses a plain decimal number. With `decimal_comma` (semicolon- or tab-separated files) a single comma
+/// is read as the decimal point, as European spreadsheets write it.
+fn parse_amount(s: &str, decimal_comma: bool) -> Option<f64> {
+    if s.is_empty()
+        || !s
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'-' | b'+' | b'e' | b'E'))
+    {
+        return None;
+    }
+    if s.contains(',') {
+        if decimal_comma && !s.contains('.') && s.matches(',').count() == 1 {
+            return s.replacen(',', ".", 1).parse().ok();
+        }
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn row_from_json(index: usize, row: &Value) -> Result<OrderRow, OrderError> {
+    let at = |name: &'static str| Position::Row { index, name };
+    let Some(obj) = row.as_object() else {
+        return Err(bad(
+            Position::Row { index, name: "" },
+            format!("expected an object, got {}", row.type_name()),
+        ));
+    };
+    let id = obj.get("customer_id").or_else(|| obj.get("customerId"));
+    let customer_id = match id {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => crate::json::number_to_js_string(*n).into_owned(),
+        Some(other) => {
+            return Err(bad(
+                at("customer_id"),
+                format!("expected a string, got {}", other.type_name()),
+            ))
+        }
+        None => return Err(bad(at("customer_id"), "missing".to_string())),
+    };
+    let date = match obj.get("date") {
+        Some(Value::String(s)) => Date::parse(s).map_err(|e| bad(at("date"), e.to_string()))?,
+        Some(other) => {
+            return Err(bad(
+                at("date"),
+                format!("expected an ISO date string, got {}", other.type_name()),
+            ))
+        }
+        None => return Err(bad(at("date"), "missing".to_string())),
+    };
+    let amount = match obj.get("amount") {
+        Some(Value::Number(n)) => *n,
+        Some(Value::String(s)) => parse_amount(s.trim(), false)
+            .ok_or_else(|| bad(at("amount"), format!("{s:?} is not a number")))?,
+        Some(other) => {
+            return Err(bad(
+                at("amount"),
+                format!("expected a number, got {}", other.type_name()),
+            ))
+        }
+        None => return Err(bad(at("amount"), "missing".to_string())),
+    };
+    let category = match obj.get("category") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Null) | None => None,
+        Some(other) => {
+            return Err(bad(
+                at("category"),
+                format!("expected a string, got {}", other.type_name()),
+            ))
+        }
+    };
+    Ok(OrderRow {
+        customer_id,
+        date,
+        amount,
+        category,
+    })
+}
