@@ -7,6 +7,7 @@
 use crate::bucket;
 use crate::decode::{self, At, FieldError};
 use crate::json::{Object, Value};
+use crate::text::Num;
 
 /// Tunable weights of the priority formula.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,16 +41,18 @@ impl ArbitrationSettings {
         let affinity_weight =
             decode::optional_number(obj, "affinityWeight", at)?.unwrap_or(base.affinity_weight);
         if !(0.0..=1.0).contains(&affinity_weight) {
-            return Err(at
-                .key("affinityWeight")
-                .error(format!("must be between 0 and 1, found {affinity_weight}")));
+            return Err(at.key("affinityWeight").error(format!(
+                "must be between 0 and 1, found {}",
+                Num(affinity_weight)
+            )));
         }
         let value_exponent =
             decode::optional_number(obj, "valueExponent", at)?.unwrap_or(base.value_exponent);
         if !(0.0..=4.0).contains(&value_exponent) {
-            return Err(at
-                .key("valueExponent")
-                .error(format!("must be between 0 and 4, found {value_exponent}")));
+            return Err(at.key("valueExponent").error(format!(
+                "must be between 0 and 4, found {}",
+                Num(value_exponent)
+            )));
         }
         Ok(ArbitrationSettings {
             affinity_weight,

@@ -5,6 +5,7 @@
 //! error is reported, so decoding a valid request allocates nothing for paths.
 
 use crate::json::{Object, Value};
+use crate::text::Num;
 
 /// A problem with one field of an input, and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,7 +159,7 @@ pub fn optional_non_negative(
     match optional_number(obj, key, at)? {
         Some(n) if n < 0.0 => Err(at
             .key(key)
-            .error(format!("must not be negative, found {n}"))),
+            .error(format!("must not be negative, found {}", Num(n)))),
         other => Ok(other),
     }
 }
@@ -173,9 +174,10 @@ pub fn optional_count(
     match optional_number(obj, key, at)? {
         None => Ok(None),
         Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= max as f64 => Ok(Some(n as u64)),
-        Some(n) => Err(at
-            .key(key)
-            .error(format!("must be a whole number from 0 to {max}, found {n}"))),
+        Some(n) => Err(at.key(key).error(format!(
+            "must be a whole number from 0 to {max}, found {}",
+            Num(n)
+        ))),
     }
 }
 

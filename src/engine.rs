@@ -16,6 +16,7 @@ use crate::policy::{CapState, Suppression};
 use crate::profile::{ContactEvent, Profile};
 use crate::propensity::{propensity, PropensityParts};
 use crate::request::{DecideRequest, RequestView};
+use crate::text::{Fixed, Num};
 
 /// Most events one `record` call may count at once.
 const MAX_EVENT_COUNT: u64 = 1_000_000;
@@ -43,7 +44,7 @@ impl Engine {
     /// An engine for a validated model, with nothing learned yet.
     pub fn new(model: Model) -> Engine {
         let mut order: Vec<u32> = (0..model.offer_count() as u32).collect();
-        order.sort_by(|&a, &b| {
+        order.sort_unstable_by(|&a, &b| {
             model
                 .offer(a)
                 .map(|o| &o.id)
@@ -137,7 +138,8 @@ impl Engine {
             .get(&model.segment_attribute)
             .and_then(Value::as_str);
         let context_weight = self.context_weight(req);
-        let mut scored: Vec<(f64, u32)> = Vec::new();
+        // The best `limit` offers so far, best first: (priority, id rank for ties, offer index).
+        let mut best: Vec<(f64, u32, u32)> = Vec::with_capacity(req.limit + 1);
         for &index in model.candidates(placement) {
             let Some(offer) = model.offer(index) else {
                 continue;
@@ -165,14 +167,13 @@ impl Engine {
             }
             let (factors, _) =
                 self.factors(offer, index, &profile, segment, context_weight, settings);
-            scored.push((factors.priority(settings), index));
+            keep_best(
+                &mut best,
+                req.limit,
+                (factors.priority(settings), self.rank_of(index), index),
+            );
         }
-        scored.sort_unstable_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| self.rank_of(a.1).cmp(&self.rank_of(b.1)))
-        });
-        scored.truncate(req.limit);
-        for (rank, (score, index)) in (1..).zip(scored) {
+        for (rank, (score, _, index)) in (1..).zip(best) {
             let Some(offer) = model.offer(index) else {
                 continue;
             };
@@ -232,7 +233,7 @@ impl Engine {
             rule: "control-group".to_owned(),
             reason: format!(
                 "held out in the {}% control group that measures lift",
-                control.share * 100.0
+                Num(control.share * 100.0)
             ),
         })
     }
@@ -251,8 +252,9 @@ impl Engine {
         }
         match attributes.get(&rules.nps_attribute).and_then(Value::as_f64) {
             Some(nps) if nps <= rules.detractor_max => Some(format!(
-                "the customer is an NPS detractor ({nps} <= {})",
-                rules.detractor_max
+                "the customer is an NPS detractor ({} <= {})",
+                Num(nps),
+                Num(rules.detractor_max)
             )),
             _ => None,
         }
@@ -344,15 +346,15 @@ impl Engine {
             "propensity",
             if p.impressions > 0 {
                 format!(
-                    "{} {event}(s) in {} impressions{segment}: expected rate {:.1}%",
+                    "{} {event}(s) in {} impressions{segment}: expected rate {}%",
                     p.successes,
                     p.impressions,
-                    p.posterior * 100.0
+                    Fixed(p.posterior * 100.0, 1)
                 )
             } else {
                 format!(
-                    "not shown yet{segment}: prior rate {:.1}%",
-                    p.posterior * 100.0
+                    "not shown yet{segment}: prior rate {}%",
+                    Fixed(p.posterior * 100.0, 1)
                 )
             },
         );
@@ -360,9 +362,9 @@ impl Engine {
             add(
                 "affinity",
                 format!(
-                    "{:.0}% of recent purchases are in {category} (x{:.2})",
-                    share * 100.0,
-                    p.affinity_multiplier
+                    "{}% of recent purchases are in {category} (x{})",
+                    Fixed(share * 100.0, 0),
+                    Fixed(p.affinity_multiplier, 2)
                 ),
             );
         }
@@ -377,15 +379,19 @@ impl Engine {
             .collect();
             add(
                 "context",
-                format!("{} weigh x{:.2}", context.join(", "), f.context_weight),
+                format!(
+                    "{} weigh x{}",
+                    context.join(", "),
+                    Fixed(f.context_weight, 2)
+                ),
             );
         }
         add(
             "value",
-            format!("worth {} {} per acceptance", f.value, offer.currency),
+            format!("worth {} {} per acceptance", Num(f.value), offer.currency),
         );
         if f.lever != 1.0 {
-            add("lever", format!("business lever x{}", f.lever));
+            add("lever", format!("business lever x{}", Num(f.lever)));
         }
         reasons
     }
@@ -492,6 +498,24 @@ fn suitability(offer: &Offer, unhappy: Option<&str>) -> Option<Suppression> {
         rule: "suitability".to_owned(),
         reason: format!("{reason}: service and retention come before a sales pitch"),
     })
+}
+
+/// Inserts `candidate` into `best` (kept sorted, best first, at most `limit` long) if it ranks high enough.
+/// Ties break by the id's rank, so equal priorities always come out in id order. A selection, not a sort: with
+/// `limit` usually 3, each of the 500 candidates costs a comparison or two.
+fn keep_best(best: &mut Vec<(f64, u32, u32)>, limit: usize, candidate: (f64, u32, u32)) {
+    let ranks_before =
+        |a: &(f64, u32, u32), b: &(f64, u32, u32)| a.0 > b.0 || (a.0 == b.0 && a.1 < b.1);
+    if best.len() >= limit
+        && best
+            .last()
+            .is_none_or(|last| !ranks_before(&candidate, last))
+    {
+        return;
+    }
+    let position = best.partition_point(|entry| ranks_before(entry, &candidate));
+    best.insert(position, candidate);
+    best.truncate(limit);
 }
 
 /// JavaScript truthiness, so that `openComplaint: 1` or `"yes"` count as GrowthBook users would expect.

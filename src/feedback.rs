@@ -8,6 +8,7 @@ use crate::decode::{self, At, FieldError};
 use crate::intern::FastMap;
 use crate::json::{Object, Value};
 use crate::profile::ContactEvent;
+use crate::text::Num;
 
 /// The format tag of an exported state, so that a state is never misread as something else.
 pub const STATE_FORMAT: &str = "nextoffer-state";
@@ -121,7 +122,7 @@ impl OfferStats {
         let mut o = Object::with_capacity(2);
         o.insert("total", self.total.to_json());
         let mut names: Vec<&Box<str>> = self.segments.keys().collect();
-        names.sort();
+        names.sort_unstable();
         let segments: Object = names
             .into_iter()
             .filter_map(|n| {
@@ -204,7 +205,7 @@ impl LearnedState {
     /// The state as JSON: `{"format":"nextoffer-state","version":1,"offers":{...}}`, offers sorted by id.
     pub fn to_json(&self) -> Value {
         let mut ids: Vec<&Box<str>> = self.offers.keys().collect();
-        ids.sort();
+        ids.sort_unstable();
         let offers: Object = ids
             .into_iter()
             .filter_map(|id| {
@@ -234,7 +235,8 @@ impl LearnedState {
             Some(v) if v == f64::from(STATE_VERSION) => {}
             Some(v) => {
                 return Err(root.key("version").error(format!(
-                    "unsupported state version {v} (this engine reads version {STATE_VERSION})"
+                    "unsupported state version {} (this engine reads version {STATE_VERSION})",
+                    Num(v)
                 )))
             }
             None => return Err(root.key("version").error("is required")),

@@ -30,6 +30,7 @@ mod policy;
 mod profile;
 mod propensity;
 mod request;
+mod text;
 mod time;
 
 pub use arbitration::{ArbitrationSettings, Assignment, Factors};

@@ -12,6 +12,7 @@ use crate::intern::{FastMap, Interner};
 use crate::json::{Object, Value};
 use crate::policy::Policy;
 use crate::profile::ContactEvent;
+use crate::text::Num;
 
 /// Most offers one model may hold: the engine is built for catalogs of hundreds to a few thousand offers.
 pub const MAX_OFFERS: usize = 100_000;
@@ -118,7 +119,7 @@ impl Model {
             Some(v) => {
                 return Err(root
                     .key("version")
-                    .error(format!("unsupported model version {v} (expected 1)")))
+                    .error(format!("unsupported model version {} (expected 1)", Num(v))))
             }
         }
         let currency = match decode::optional_str(obj, "currency", &root)? {
@@ -406,9 +407,10 @@ fn decode_half_life(obj: &Object, root: &At<'_>) -> Result<f64, FieldError> {
     match decode::optional_number(a, "halfLifeDays", &at)? {
         None => Ok(90.0),
         Some(d) if d > 0.0 && d <= 36_600.0 => Ok(d),
-        Some(d) => Err(at
-            .key("halfLifeDays")
-            .error(format!("must be more than 0 and at most 36600, found {d}"))),
+        Some(d) => Err(at.key("halfLifeDays").error(format!(
+            "must be more than 0 and at most 36600, found {}",
+            Num(d)
+        ))),
     }
 }
 
@@ -450,7 +452,7 @@ fn decode_control(obj: &Object, root: &At<'_>) -> Result<Option<ControlGroup>, F
     if !(0.0..=1.0).contains(&share) {
         return Err(at
             .key("share")
-            .error(format!("must be between 0 and 1, found {share}")));
+            .error(format!("must be between 0 and 1, found {}", Num(share))));
     }
     let seed = decode::optional_str(o, "seed", &at)?
         .unwrap_or("nextoffer-control")

@@ -9,6 +9,7 @@ use crate::decode::{self, At, FieldError};
 use crate::intern::Interner;
 use crate::json::Value;
 use crate::profile::{ContactEvent, Profile};
+use crate::text::Num;
 use crate::time::{format_instant, SECONDS_PER_DAY};
 
 /// What a cap counts over.
@@ -58,7 +59,9 @@ fn days(obj: &crate::json::Object, key: &str, at: &At<'_>) -> Result<i64, FieldE
     match decode::optional_number(obj, key, at)? {
         Some(d) if d > 0.0 && d <= MAX_DAYS => Ok((d * SECONDS_PER_DAY as f64).round() as i64),
         Some(d) => Err(at.key(key).error(format!(
-            "must be more than 0 and at most {MAX_DAYS} days, found {d}"
+            "must be more than 0 and at most {} days, found {}",
+            Num(MAX_DAYS),
+            Num(d)
         ))),
         None => Err(at.key(key).error("is required")),
     }
@@ -260,12 +263,7 @@ fn cap_reason(seen: usize, policy: &Policy) -> String {
 }
 
 fn format_days(seconds: i64) -> String {
-    let days = seconds as f64 / SECONDS_PER_DAY as f64;
-    if days.fract() == 0.0 {
-        format!("{days:.0}")
-    } else {
-        format!("{days:.2}")
-    }
+    Num(seconds as f64 / SECONDS_PER_DAY as f64).to_string()
 }
 
 /// An ignore is a dismissal, or an impression that no click, acceptance or purchase of the same offer followed.
