@@ -211,7 +211,7 @@ impl Offer {
         let product_id = text("productId")?;
         let intern_all = |list: Vec<&str>, interner: &mut Interner| -> Vec<u32> {
             let mut ids: Vec<u32> = list.into_iter().map(|p| interner.intern(p)).collect();
-            ids.sort_unstable();
+            crate::sort::sort_by(&mut ids, |a, b| a < b);
             ids.dedup();
             ids
         };

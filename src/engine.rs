@@ -44,11 +44,8 @@ impl Engine {
     /// An engine for a validated model, with nothing learned yet.
     pub fn new(model: Model) -> Engine {
         let mut order: Vec<u32> = (0..model.offer_count() as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            model
-                .offer(a)
-                .map(|o| &o.id)
-                .cmp(&model.offer(b).map(|o| &o.id))
+        crate::sort::sort_by(&mut order, |&a, &b| {
+            model.offer(a).map(|o| &o.id) < model.offer(b).map(|o| &o.id)
         });
         let mut id_rank = vec![0; order.len()];
         for (rank, &index) in (0u32..).zip(&order) {

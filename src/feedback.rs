@@ -122,7 +122,7 @@ impl OfferStats {
         let mut o = Object::with_capacity(2);
         o.insert("total", self.total.to_json());
         let mut names: Vec<&Box<str>> = self.segments.keys().collect();
-        names.sort_unstable();
+        crate::sort::sort_by(&mut names, |a, b| a < b);
         let segments: Object = names
             .into_iter()
             .filter_map(|n| {
@@ -205,7 +205,7 @@ impl LearnedState {
     /// The state as JSON: `{"format":"nextoffer-state","version":1,"offers":{...}}`, offers sorted by id.
     pub fn to_json(&self) -> Value {
         let mut ids: Vec<&Box<str>> = self.offers.keys().collect();
-        ids.sort_unstable();
+        crate::sort::sort_by(&mut ids, |a, b| a < b);
         let offers: Object = ids
             .into_iter()
             .filter_map(|id| {

@@ -30,6 +30,7 @@ mod policy;
 mod profile;
 mod propensity;
 mod request;
+mod sort;
 mod text;
 mod time;
 

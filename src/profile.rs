@@ -221,7 +221,7 @@ impl Profile {
                 at: when,
             });
         }
-        self.contacts.sort_unstable_by_key(|c| (c.offer, c.at));
+        crate::sort::sort_by(&mut self.contacts, |a, b| (a.offer, a.at) < (b.offer, b.at));
         Ok(())
     }
 
