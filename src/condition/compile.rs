@@ -8,15 +8,19 @@ use regex_lite::{Regex, RegexBuilder};
 
 use super::error::{ConditionError, ConditionErrorKind, Trail};
 use super::js::{padded_version, version_input, Primitive};
-use super::keys::AttributeKeys;
+use super::keys::{AttributeKeys, Group};
+use super::literal::Literal;
 use super::set::InSet;
-use super::tree::{Clause, Node, Op, Path, Relation, Strict, Test};
+use super::tree::{cheapest_first, Clause, Cost, Node, Op, Path, Relation, Strict, Test};
 use super::{
     Mode, SavedGroups, MAX_CONDITION_DEPTH, MAX_REGEX_LEN, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT,
 };
 use crate::json::{js_to_string, number_to_js_string, string_to_number, Object, Value};
 
 type Result<T> = std::result::Result<T, ConditionError>;
+
+/// Tests at least this costly (see [`Cost`]) on a top-level attribute are memoized per request.
+const MEMO_MIN_COST: u32 = 6;
 
 /// The `$type` names GrowthBook's `getType` can return for a JSON value.
 const TYPE_NAMES: [&str; 6] = ["null", "boolean", "number", "string", "array", "object"];
@@ -27,6 +31,8 @@ pub(crate) struct Compiler<'c> {
     pub(crate) groups: &'c SavedGroups,
     /// Slots read, in first-use order, for `attribute_count`.
     pub(crate) slots: Vec<usize>,
+    /// The condition groups being expanded, innermost last: GrowthBook's `visited`, stopping cycles.
+    pub(crate) visited: Vec<String>,
 }
 
 impl Compiler<'_> {
@@ -89,6 +95,7 @@ impl Compiler<'_> {
                             for (i, item) in items.iter().enumerate() {
                                 nodes.push(self.node(item, &here.index(i), depth + 1, walk)?);
                             }
+                            cheapest_first(&mut nodes);
                             nodes.into_boxed_slice()
                         }
                         other if self.strict() => {
@@ -108,24 +115,125 @@ impl Compiler<'_> {
                     }
                 }
                 "$not" => Clause::Not(Box::new(self.node(value, &here, depth + 1, walk)?)),
+                "$savedGroup" => self.saved_group(value, &here, depth, walk)?,
                 _ => {
-                    let path = if walk {
-                        Path::Walk(key.split('.').map(Box::from).collect())
-                    } else {
-                        let slot = self.keys.intern(key);
-                        if !self.slots.contains(&slot) {
-                            self.slots.push(slot);
-                        }
-                        Path::Slot(slot)
-                    };
-                    Clause::Attribute(path, self.test(value, &here, depth + 1)?)
+                    let path = self.path(key, walk);
+                    let test = self.test(value, &here, depth + 1)?;
+                    self.memoized(path, test, value)
                 }
             };
             clauses.push(clause);
         }
+        cheapest_first(&mut clauses);
         Ok(Node {
             clauses: clauses.into_boxed_slice(),
         })
+    }
+
+    /// A clause on `path`; an expensive test on a top-level attribute (a regex, `$elemMatch`, a version
+    /// comparison ...) gets a memo slot shared by every identical clause of the model, so a request
+    /// evaluates it once however many offers repeat it.
+    fn memoized(&mut self, path: Path, test: Test, condition: &Value) -> Clause {
+        let Path::Slot(slot) = path else {
+            return Clause::Attribute(path, test);
+        };
+        if test.cost() < MEMO_MIN_COST {
+            return Clause::Attribute(path, test);
+        }
+        let text = condition.to_json();
+        // Saved groups are resolved at compile time; keying on the text alone would be wrong if two
+        // conditions sharing these keys were compiled against different groups.
+        if text.contains("\"$inGroup\"")
+            || text.contains("\"$notInGroup\"")
+            || text.contains("\"$savedGroup\"")
+        {
+            return Clause::Attribute(path, test);
+        }
+        let memo = self.keys.memo(slot, text);
+        Clause::Memo { slot, memo, test }
+    }
+
+    /// Where a clause reads `key`: a slot at the top level, a walk inside `$elemMatch`.
+    fn path(&mut self, key: &str, walk: bool) -> Path {
+        if walk {
+            return Path::Walk(key.split('.').map(Box::from).collect());
+        }
+        let slot = self.keys.intern(key);
+        if !self.slots.contains(&slot) {
+            self.slots.push(slot);
+        }
+        Path::Slot(slot)
+    }
+
+    /// `$savedGroup: {"id": ..., "attributeKey"?: ...}` (GrowthBook's `evalSavedGroup`): a list group becomes
+    /// a membership test on its attribute, a condition group its compiled condition. Whatever GrowthBook
+    /// answers `false` for compiles to a clause that never passes (an error in strict mode).
+    fn saved_group(
+        &mut self,
+        reference: &Value,
+        trail: &Trail<'_>,
+        depth: usize,
+        walk: bool,
+    ) -> Result<Clause> {
+        let strict = self.strict();
+        let fail = |kind: ConditionErrorKind| {
+            if strict {
+                Err(trail.error(kind))
+            } else {
+                Ok(Clause::Never)
+            }
+        };
+        let wrong =
+            |expected: &'static str, found: Option<&Value>| ConditionErrorKind::WrongOperand {
+                operator: "$savedGroup".into(),
+                expected,
+                found: found.map_or("nothing", Value::type_name),
+            };
+        let Value::Object(object) = reference else {
+            return fail(wrong("an object with an id", Some(reference)));
+        };
+        let id = match object.get("id") {
+            Some(Value::String(id)) => id,
+            other => return fail(wrong("a string id", other)),
+        };
+        let override_key = match object.get("attributeKey") {
+            None => None,
+            Some(Value::String(key)) => Some(key.as_str()),
+            Some(other) => return fail(wrong("a string attributeKey", Some(other))),
+        };
+        if self.visited.iter().any(|v| v == id) {
+            return fail(ConditionErrorKind::SavedGroupCycle { id: id.clone() });
+        }
+        let unusable = |reason: &'static str| ConditionErrorKind::SavedGroupUnusable {
+            id: id.clone(),
+            reason,
+        };
+        let groups = self.groups;
+        match groups.get(id) {
+            None => fail(ConditionErrorKind::UnknownSavedGroup { id: id.clone() }),
+            Some(Group::Legacy(_)) => fail(unusable("is a bare array of values; use $inGroup")),
+            Some(Group::Other) => fail(unusable("has an unknown type")),
+            Some(Group::Condition(None)) => fail(unusable("has no condition object")),
+            Some(Group::List { attribute, values }) => {
+                let Some(key) = override_key.or(attribute.as_deref()) else {
+                    return fail(unusable("has no attributeKey"));
+                };
+                let Some(values) = values else {
+                    return fail(unusable("has no array of values"));
+                };
+                let path = self.path(key, walk);
+                Ok(Clause::Attribute(
+                    path,
+                    Test::Ops(Box::new([Op::In(values.clone(), false)])),
+                ))
+            }
+            Some(Group::Condition(Some(condition))) => {
+                self.visited.push(id.clone());
+                let node = self.node(condition, &trail.key(id), depth + 1, walk);
+                self.visited.pop();
+                Ok(Clause::And(Box::new([node?])))
+            }
+        }
     }
 
     /// `evalConditionValue`.
@@ -146,6 +254,7 @@ impl Compiler<'_> {
                     for (operator, operand) in object.iter() {
                         ops.push(self.op(operator, operand, &trail.key(operator), depth)?);
                     }
+                    cheapest_first(&mut ops);
                     Test::Ops(ops.into_boxed_slice())
                 }
                 Split::Mixed { operator, key } if self.strict() => {
@@ -246,16 +355,29 @@ impl Compiler<'_> {
                     }
                     other => js_to_string(other),
                 };
-                let set = match self.groups.get(&id) {
-                    Some(set) => set.clone(),
+                // GrowthBook: an absent id is an empty list; an entry without a list of values matches
+                // nobody, for `$notInGroup` too.
+                match self.groups.get(&id) {
+                    Some(
+                        Group::Legacy(set)
+                        | Group::List {
+                            values: Some(set), ..
+                        },
+                    ) => Op::In(set.clone(), operator == "$notInGroup"),
                     None if strict => {
                         return Err(trail.error(ConditionErrorKind::UnknownSavedGroup {
                             id: id.into_owned(),
                         }))
                     }
-                    None => InSet::default(),
-                };
-                Op::In(set, operator == "$notInGroup")
+                    None => Op::In(InSet::default(), operator == "$notInGroup"),
+                    Some(_) if strict => {
+                        return Err(trail.error(ConditionErrorKind::SavedGroupUnusable {
+                            id: id.into_owned(),
+                            reason: "holds no list of values; use $savedGroup",
+                        }))
+                    }
+                    Some(_) => Op::False,
+                }
             }
             "$not" => Op::Not(Box::new(self.test(operand, trail, depth + 1)?)),
             "$size" => {
@@ -303,15 +425,20 @@ impl Compiler<'_> {
             },
             "$regex" | "$regexi" => {
                 let pattern = match operand {
-                    Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+                    Value::String(s) => s,
                     other if strict => {
                         return Err(Self::wrong(trail, operator, "a regex string", other))
                     }
-                    // `new RegExp(x)` reads `String(x)`.
-                    other => js_to_string(other),
+                    // GrowthBook calls `.replace` on the operand, which throws for a non-string: false.
+                    _ => return Ok(Op::False),
                 };
-                match self.regex(&pattern, operator == "$regexi") {
-                    Ok(regex) => Op::Regex(regex),
+                let insensitive = operator == "$regexi";
+                match self.regex(pattern, insensitive) {
+                    // Compiled even when a literal serves, so both modes reject the same patterns.
+                    Ok(regex) => match Literal::parse(pattern, insensitive) {
+                        Some(literal) => Op::Literal(literal),
+                        None => Op::Regex(regex),
+                    },
                     Err(kind) if strict => return Err(trail.error(kind)),
                     Err(_) => Op::False,
                 }

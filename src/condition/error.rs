@@ -69,6 +69,20 @@ pub enum ConditionErrorKind {
         /// The group id.
         id: String,
     },
+    /// A saved group that exists but cannot serve the operator naming it.
+    #[error("saved group {id:?} {reason}")]
+    SavedGroupUnusable {
+        /// The group id.
+        id: String,
+        /// Why (`is a condition group; use $savedGroup`).
+        reason: &'static str,
+    },
+    /// A `$savedGroup` condition group that refers back to itself.
+    #[error("saved group {id:?} refers to itself")]
+    SavedGroupCycle {
+        /// The group id.
+        id: String,
+    },
     /// Conditions nested deeper than [`super::MAX_CONDITION_DEPTH`] levels.
     #[error("condition nested deeper than {limit} levels")]
     TooDeep {

@@ -6,6 +6,7 @@
 //! ([`AttributeKeys::resolve`]), and evaluation reads slots by index: no string hashing or map walking per
 //! condition.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use regex_lite::Regex;
@@ -39,6 +40,8 @@ pub struct AttributeKeys {
     index: HashMap<Box<str>, usize>,
     paths: Vec<(Box<str>, Parts)>,
     regexes: HashMap<(Box<str>, bool), Regex>,
+    /// Memo slots of expensive clauses, by attribute slot and the clause's condition as JSON text.
+    memos: HashMap<(usize, String), usize>,
 }
 
 impl AttributeKeys {
@@ -74,6 +77,12 @@ impl AttributeKeys {
         slot
     }
 
+    /// The memo slot of an expensive clause on attribute `slot` whose condition is `text`.
+    pub(crate) fn memo(&mut self, slot: usize, text: String) -> usize {
+        let next = self.memos.len();
+        *self.memos.entry((slot, text)).or_insert(next)
+    }
+
     /// A compiled regex from the shared cache, compiling it on first use.
     pub(crate) fn regex(
         &mut self,
@@ -99,18 +108,43 @@ impl AttributeKeys {
                 .iter()
                 .map(|(_, parts)| walk(attributes, parts))
                 .collect(),
+            memos: vec![Cell::new(Memo::Unknown); self.memos.len()],
         }
     }
 }
 
 /// A request's attributes looked up for every slot of an [`AttributeKeys`]; what [`super::Condition::eval`]
-/// reads. Slots interned after resolving read as `null`.
+/// reads. Slots interned after resolving read as `null`. It also remembers, for this request, the answers
+/// of expensive clauses that many conditions share (a regex on `email`, an `$elemMatch` on `tags`), so
+/// it is meant for one request on one thread (it is not `Sync`).
 #[derive(Clone, Debug)]
 pub struct ResolvedAttributes<'a> {
     values: Vec<Found<'a>>,
+    memos: Vec<Cell<Memo>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Memo {
+    Unknown,
+    Known(bool),
 }
 
 impl ResolvedAttributes<'_> {
+    /// The remembered answer of memo slot `memo`, computing it on first use.
+    pub(crate) fn memoized(&self, memo: usize, compute: impl FnOnce() -> bool) -> bool {
+        let Some(cell) = self.memos.get(memo) else {
+            return compute();
+        };
+        match cell.get() {
+            Memo::Known(answer) => answer,
+            Memo::Unknown => {
+                let answer = compute();
+                cell.set(Memo::Known(answer));
+                answer
+            }
+        }
+    }
+
     /// The value of a slot (`null` when missing).
     pub(crate) fn get(&self, slot: usize) -> &Value {
         self.values.get(slot).map_or(&NULL, Found::value)
@@ -183,8 +217,11 @@ fn array_index(part: &str) -> Option<usize> {
     part.parse().ok()
 }
 
-/// Named lists of values for `$inGroup` and `$notInGroup`, from GrowthBook's `savedGroups` object
-/// (`{"beta_testers": ["u1", "u2"]}`). Conditions resolve their groups when they compile.
+/// GrowthBook's saved groups, from its `savedGroups` payload object, read by `$inGroup`/`$notInGroup` and
+/// `$savedGroup`. Conditions resolve their groups when they compile. Each entry is either a bare array of
+/// values (the original form, for `$inGroup`), or an object: `{"type": "list", "attributeKey": "id",
+/// "values": [...]}` or `{"type": "condition", "condition": {...}}` (for `$savedGroup`; a list also serves
+/// `$inGroup`).
 ///
 /// ```
 /// use nextoffer::condition::SavedGroups;
@@ -192,11 +229,27 @@ fn array_index(part: &str) -> Option<usize> {
 /// let groups = SavedGroups::from_value(&parse(r#"{"vip":["u1","u2"]}"#).unwrap()).unwrap();
 /// assert!(groups.contains("vip"));
 /// let err = SavedGroups::from_value(&parse(r#"{"vip":"u1"}"#).unwrap()).unwrap_err();
-/// assert_eq!(err.to_string(), "vip: saved group expects an array, found string");
+/// assert_eq!(err.to_string(), "vip: saved group expects an array or an object, found string");
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct SavedGroups {
-    groups: HashMap<String, InSet>,
+    groups: HashMap<String, Group>,
+}
+
+/// One saved group, classified once.
+#[derive(Clone, Debug)]
+pub(crate) enum Group {
+    /// A bare array of values.
+    Legacy(InSet),
+    /// A list group: its attribute (if a string) and its values (if an array).
+    List {
+        attribute: Option<Box<str>>,
+        values: Option<InSet>,
+    },
+    /// A condition group: its condition, if it is an object or array.
+    Condition(Option<Value>),
+    /// An unknown type or a malformed entry: matches nobody.
+    Other,
 }
 
 impl SavedGroups {
@@ -205,8 +258,9 @@ impl SavedGroups {
         SavedGroups::default()
     }
 
-    /// Reads `{"groupId": [values...]}`; anything else (a non-object, a group that is not an array) is an
-    /// error whose path names the group.
+    /// Reads GrowthBook's `savedGroups` object, rejecting any entry GrowthBook would silently treat as
+    /// matching nobody (a scalar, an unknown `type`, a list without an array of values ...); the error's path
+    /// names the group.
     pub fn from_value(value: &Value) -> Result<Self, ConditionError> {
         let object = value.as_object().ok_or_else(|| {
             ConditionError::new(
@@ -219,34 +273,62 @@ impl SavedGroups {
             )
         })?;
         let mut groups = HashMap::with_capacity(object.len());
-        for (id, members) in object.iter() {
-            let items = members.as_array().ok_or_else(|| {
+        for (id, entry) in object.iter() {
+            let wrong = |field: &str, expected: &'static str, found: &Value| {
+                let path = if field.is_empty() {
+                    id.to_owned()
+                } else {
+                    format!("{id}.{field}")
+                };
                 ConditionError::new(
-                    id.to_owned(),
+                    path,
                     ConditionErrorKind::WrongOperand {
                         operator: "saved group".into(),
-                        expected: "an array",
-                        found: members.type_name(),
+                        expected,
+                        found: found.type_name(),
                     },
                 )
-            })?;
-            groups.insert(id.to_owned(), InSet::new(items, false));
+            };
+            let group = classify(entry);
+            match (&group, entry) {
+                (Group::Other, Value::Object(o)) => {
+                    let kind = o.get("type").unwrap_or(&Value::Null);
+                    return Err(wrong("type", "\"list\" or \"condition\"", kind));
+                }
+                (Group::Other, other) => return Err(wrong("", "an array or an object", other)),
+                (Group::List { values: None, .. }, _) => {
+                    let values = entry.get("values").unwrap_or(&Value::Null);
+                    return Err(wrong("values", "an array", values));
+                }
+                (
+                    Group::List {
+                        attribute: None, ..
+                    },
+                    _,
+                ) if entry.get("attributeKey").is_some() => {
+                    let key = entry.get("attributeKey").unwrap_or(&Value::Null);
+                    return Err(wrong("attributeKey", "a string", key));
+                }
+                (Group::Condition(None), _) => {
+                    let condition = entry.get("condition").unwrap_or(&Value::Null);
+                    return Err(wrong("condition", "an object", condition));
+                }
+                _ => {}
+            }
+            groups.insert(id.to_owned(), group);
         }
         Ok(SavedGroups { groups })
     }
 
-    /// GrowthBook's reading: `savedGroups[id] || []`, so anything unusable is an empty group.
-    pub(crate) fn from_value_lenient(value: &Value) -> Self {
+    /// GrowthBook's reading, which never fails: a non-object is no groups, and entries GrowthBook cannot use
+    /// (a scalar, an unknown `type` ...) match nobody. What [`super::eval_condition`] uses.
+    pub fn from_value_lenient(value: &Value) -> Self {
         let groups = value
             .as_object()
             .map(|object| {
                 object
                     .iter()
-                    .filter_map(|(id, members)| {
-                        members
-                            .as_array()
-                            .map(|items| (id.to_owned(), InSet::new(items, false)))
-                    })
+                    .map(|(id, entry)| (id.to_owned(), classify(entry)))
                     .collect()
             })
             .unwrap_or_default();
@@ -268,7 +350,33 @@ impl SavedGroups {
         self.groups.is_empty()
     }
 
-    pub(crate) fn get(&self, id: &str) -> Option<&InSet> {
+    pub(crate) fn get(&self, id: &str) -> Option<&Group> {
         self.groups.get(id)
+    }
+}
+
+fn classify(entry: &Value) -> Group {
+    match entry {
+        Value::Array(items) => Group::Legacy(InSet::new(items, false)),
+        Value::Object(object) => match object.get("type").and_then(Value::as_str) {
+            Some("list") => Group::List {
+                attribute: object
+                    .get("attributeKey")
+                    .and_then(Value::as_str)
+                    .map(Box::from),
+                values: object
+                    .get("values")
+                    .and_then(Value::as_array)
+                    .map(|items| InSet::new(items, false)),
+            },
+            Some("condition") => Group::Condition(
+                object
+                    .get("condition")
+                    .filter(|c| matches!(c, Value::Object(_) | Value::Array(_)))
+                    .cloned(),
+            ),
+            _ => Group::Other,
+        },
+        _ => Group::Other,
     }
 }

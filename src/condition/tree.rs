@@ -11,6 +11,7 @@ use regex_lite::Regex;
 
 use super::js::{cmp_padded, js_compare, json_text_eq, truthy, version_input, Primitive};
 use super::keys::{walk, Found, ResolvedAttributes};
+use super::literal::Literal;
 use super::set::{with_lowercase, InSet};
 use crate::json::{js_to_number, js_to_string, Value};
 
@@ -34,6 +35,12 @@ pub(crate) enum Clause {
     Never,
     /// An attribute and what it must satisfy.
     Attribute(Path, Test),
+    /// An expensive test on a top-level attribute, its answer remembered for the request in `memo`.
+    Memo {
+        slot: usize,
+        memo: usize,
+        test: Test,
+    },
 }
 
 /// Where a clause's attribute comes from.
@@ -84,14 +91,17 @@ pub(crate) enum Op {
     Not(Box<Test>),
     /// `$size`: the test applied to an array's length.
     Size(Box<Test>),
-    /// `$elemMatch` with an operator object: some truthy element passes the test.
+    /// `$elemMatch` with an operator object: some non-null element passes the test.
     ElemMatchValue(Box<Test>),
-    /// `$elemMatch` with a condition: some truthy element satisfies it, paths walked on the element.
+    /// `$elemMatch` with a condition: some non-null element satisfies it, paths walked on the element.
     ElemMatchCondition(Box<Node>),
     /// `$all`, `$alli`: every test is passed by some element.
     All(Box<[Test]>),
     /// `$regex`, `$regexi`: the pattern matches `String(value)`.
     Regex(Regex),
+    /// A `$regex`/`$regexi` pattern that is plain text, optionally anchored: matched without the regex
+    /// engine.
+    Literal(Literal),
     /// `$type`: the value's JSON type name.
     Type(&'static str),
 }
@@ -149,6 +159,74 @@ pub(crate) enum Subject<'s, 'a> {
     Element(&'s Value),
 }
 
+/// Rough relative evaluation costs, for ordering: every clause and operator is a pure function of the
+/// attributes, so `all`/`any` may test them in any order, and testing the cheap ones first lets a failing
+/// `country` skip an `$elemMatch` over 200 orders or a regex.
+pub(crate) trait Cost {
+    fn cost(&self) -> u32;
+}
+
+/// Sorts by cost, stably, so equal costs keep the author's order.
+pub(crate) fn cheapest_first<T: Cost>(items: &mut [T]) {
+    items.sort_by_key(Cost::cost);
+}
+
+impl Cost for Node {
+    fn cost(&self) -> u32 {
+        self.clauses
+            .iter()
+            .map(Cost::cost)
+            .fold(0, u32::saturating_add)
+    }
+}
+
+impl Cost for Clause {
+    fn cost(&self) -> u32 {
+        match self {
+            Clause::Or(nodes) | Clause::Nor(nodes) | Clause::And(nodes) => {
+                nodes.iter().map(Cost::cost).fold(1, u32::saturating_add)
+            }
+            Clause::Not(node) => node.cost(),
+            Clause::Never => 0,
+            Clause::Attribute(Path::Slot(_), test) => test.cost(),
+            // A repeated memo costs a lookup; the first evaluation is what it is.
+            Clause::Memo { test, .. } => test.cost(),
+            Clause::Attribute(Path::Walk(parts), test) => test
+                .cost()
+                .saturating_add(u32::try_from(parts.len()).unwrap_or(u32::MAX)),
+        }
+    }
+}
+
+impl Cost for Test {
+    fn cost(&self) -> u32 {
+        match self {
+            Test::StrEq { .. } | Test::NumEq(_) | Test::BoolEq(_) | Test::IsNull => 1,
+            Test::StrEqFolded { .. } => 2,
+            Test::JsonEq(_) => 4,
+            Test::Ops(ops) => ops.iter().map(Cost::cost).fold(0, u32::saturating_add),
+        }
+    }
+}
+
+impl Cost for Op {
+    fn cost(&self) -> u32 {
+        match self {
+            Op::False => 0,
+            Op::StrictEq(..) | Op::Compare(..) | Op::Exists(_) | Op::Type(_) => 1,
+            Op::In(..) => 2,
+            Op::Version(..) => 6,
+            Op::Not(test) => test.cost(),
+            Op::Size(test) => test.cost().saturating_add(1),
+            Op::Literal(..) => 4,
+            Op::Regex(_) => 40,
+            Op::All(tests) => tests.iter().map(Cost::cost).fold(20, u32::saturating_add),
+            Op::ElemMatchValue(test) => test.cost().saturating_mul(20).saturating_add(20),
+            Op::ElemMatchCondition(node) => node.cost().saturating_mul(20).saturating_add(20),
+        }
+    }
+}
+
 impl Node {
     pub(crate) fn eval(&self, subject: Subject<'_, '_>) -> bool {
         self.clauses.iter().all(|clause| clause.eval(subject))
@@ -163,6 +241,12 @@ impl Clause {
             Clause::And(nodes) => nodes.iter().all(|n| n.eval(subject)),
             Clause::Not(node) => !node.eval(subject),
             Clause::Never => false,
+            Clause::Memo { slot, memo, test } => match subject {
+                Subject::Resolved(resolved) => {
+                    resolved.memoized(*memo, || test.eval(resolved.get(*slot)))
+                }
+                Subject::Element(_) => test.eval(&Value::Null),
+            },
             Clause::Attribute(path, test) => match (path, subject) {
                 (Path::Slot(slot), Subject::Resolved(resolved)) => test.eval(resolved.get(*slot)),
                 (Path::Walk(parts), Subject::Element(element)) => match walk(element, parts) {
@@ -230,13 +314,13 @@ impl Op {
                 _ => false,
             },
             Op::ElemMatchValue(test) => match value {
-                Value::Array(items) => items.iter().any(|item| truthy(item) && test.eval(item)),
+                Value::Array(items) => items.iter().any(|item| !item.is_null() && test.eval(item)),
                 _ => false,
             },
             Op::ElemMatchCondition(node) => match value {
                 Value::Array(items) => items
                     .iter()
-                    .any(|item| truthy(item) && node.eval(Subject::Element(item))),
+                    .any(|item| !item.is_null() && node.eval(Subject::Element(item))),
                 _ => false,
             },
             Op::All(tests) => match value {
@@ -248,6 +332,10 @@ impl Op {
             Op::Regex(regex) => match value {
                 Value::String(s) => regex.is_match(s),
                 other => regex.is_match(&js_to_string(other)),
+            },
+            Op::Literal(literal) => match value {
+                Value::String(s) => literal.matches(s),
+                other => literal.matches(&js_to_string(other)),
             },
             Op::Type(name) => value.type_name() == *name,
         }

@@ -95,9 +95,9 @@ impl Object {
         self.entries.is_empty()
     }
 
-    /// Appends a pair without checking for a duplicate key; the parser checks before calling it.
-    pub(crate) fn push_unchecked(&mut self, key: String, value: Value) {
-        self.entries.push((key, value));
+    /// Wraps pairs whose keys the parser already checked for duplicates.
+    pub(crate) fn from_unique(entries: Vec<(String, Value)>) -> Self {
+        Object { entries }
     }
 }
 

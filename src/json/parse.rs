@@ -13,7 +13,7 @@ use super::{Object, Value};
 pub const MAX_DEPTH: usize = 128;
 
 /// Objects with more keys than this check duplicates with a hash set instead of a linear scan.
-const LINEAR_DUPLICATE_SCAN: usize = 16;
+const LINEAR_DUPLICATE_SCAN: usize = 32;
 
 /// Why JSON text was rejected, and where: line and column are 1-based, the column counts characters
 /// (Unicode scalar values), not bytes.
@@ -96,6 +96,8 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
         text,
         bytes: text.as_bytes(),
         pos: 0,
+        items: Vec::new(),
+        members: Vec::new(),
     };
     parser.skip_whitespace();
     let value = parser.value(0)?;
@@ -110,6 +112,11 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// Elements of the arrays being parsed, innermost last: one growing stack instead of one growing
+    /// vector per array, so each array is allocated once at its exact length.
+    items: Vec<Value>,
+    /// Members of the objects being parsed, likewise.
+    members: Vec<(String, Value)>,
 }
 
 impl Parser<'_> {
@@ -186,13 +193,14 @@ impl Parser<'_> {
         }
         self.pos += 1;
         self.skip_whitespace();
-        let mut items = Vec::new();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        let start = self.items.len();
         loop {
-            items.push(self.value(depth)?);
+            let item = self.value(depth)?;
+            self.items.push(item);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => {
@@ -201,7 +209,7 @@ impl Parser<'_> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(self.items.split_off(start)));
                 }
                 _ => return Err(self.unexpected("',' or ']'")),
             }
@@ -214,11 +222,11 @@ impl Parser<'_> {
         }
         self.pos += 1;
         self.skip_whitespace();
-        let mut object = Object::new();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(object));
+            return Ok(Value::Object(Object::new()));
         }
+        let start = self.members.len();
         let mut seen: Option<HashSet<String>> = None;
         loop {
             if self.peek() != Some(b'"') {
@@ -226,7 +234,8 @@ impl Parser<'_> {
             }
             let key_pos = self.pos;
             let key = self.string()?;
-            if is_duplicate(&object, &mut seen, &key) {
+            let siblings = self.members.get(start..).unwrap_or_default();
+            if is_duplicate(siblings, &mut seen, &key) {
                 return Err(self.error_at(key_pos, ParseErrorKind::DuplicateKey { key }));
             }
             self.skip_whitespace();
@@ -236,7 +245,7 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_whitespace();
             let value = self.value(depth)?;
-            object.push_unchecked(key, value);
+            self.members.push((key, value));
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => {
@@ -245,7 +254,8 @@ impl Parser<'_> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(object));
+                    let members = self.members.split_off(start);
+                    return Ok(Value::Object(Object::from_unique(members)));
                 }
                 _ => return Err(self.unexpected("',' or '}'")),
             }
@@ -257,18 +267,22 @@ impl Parser<'_> {
         self.pos += 1;
         let start = self.pos;
         // Fast path: no escape, one copy.
-        loop {
-            match self.peek() {
-                Some(b'"') => {
-                    let s = self.slice(start, self.pos).to_owned();
-                    self.pos += 1;
-                    return Ok(s);
-                }
-                Some(b'\\') => break,
-                Some(b) if b < 0x20 => return Err(self.control_character(b)),
-                Some(_) => self.pos += 1,
-                None => return Err(self.unexpected("'\"' closing the string")),
+        self.pos += self
+            .bytes
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(self.bytes.len() - start);
+        match self.peek() {
+            Some(b'"') => {
+                let s = self.slice(start, self.pos).to_owned();
+                self.pos += 1;
+                return Ok(s);
             }
+            Some(b'\\') => {}
+            Some(b) => return Err(self.control_character(b)),
+            None => return Err(self.unexpected("'\"' closing the string")),
         }
         let mut out = String::with_capacity(self.pos - start + 16);
         out.push_str(self.slice(start, self.pos));
@@ -442,12 +456,16 @@ impl Parser<'_> {
     }
 }
 
-/// Whether `key` is already in `object`; switches to a hash set once the object grows past a few keys.
-fn is_duplicate(object: &Object, seen: &mut Option<HashSet<String>>, key: &str) -> bool {
-    if object.len() < LINEAR_DUPLICATE_SCAN {
-        return object.contains_key(key);
+/// Whether `key` is already among `siblings`; switches to a hash set once the object grows past a few keys.
+fn is_duplicate(
+    siblings: &[(String, Value)],
+    seen: &mut Option<HashSet<String>>,
+    key: &str,
+) -> bool {
+    if siblings.len() < LINEAR_DUPLICATE_SCAN {
+        return siblings.iter().any(|(k, _)| k == key);
     }
-    let set = seen.get_or_insert_with(|| object.keys().map(str::to_owned).collect());
+    let set = seen.get_or_insert_with(|| siblings.iter().map(|(k, _)| k.clone()).collect());
     !set.insert(key.to_owned())
 }
 
