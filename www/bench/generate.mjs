@@ -116,7 +116,8 @@ export function generateModel({ offers = 500, seed = 20261123 } = {}) {
       device: { mobile: 1.1, desktop: 1.0, tablet: 1.0 },
     },
     priors: { accepts: 1, impressions: 20 },
-    affinity: { halfLifeDays: 90, weight: 0.5 },
+    affinity: { halfLifeDays: 90 },
+    arbitration: { affinityWeight: 0.5, valueExponent: 1 },
     policies: [
       { id: "offer-cap", scope: "offer", max: 3, periodDays: 7 },
       { id: "reactivation-daily", scope: "kind", kind: "reactivation", max: 1, periodDays: 1 },

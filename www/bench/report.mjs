@@ -1,0 +1,149 @@
+// Writes BENCHMARKS.md from the results the benchmarks left in bench-out/: the machine, the command, each
+// figure beside its target, the peer ratio and the gzipped .wasm size. A benchmark added later (the widget,
+// workerd) writes its own bench-out/NAME.json and gets its own section below.
+//
+//   node www/bench/report.mjs [benchDir] [BENCHMARKS.md]
+
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+
+const benchDir = process.argv[2] ?? "bench-out";
+const outFile = process.argv[3] ?? "BENCHMARKS.md";
+
+const readJson = (name) => {
+  const file = join(benchDir, name);
+  return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : null;
+};
+const run = (cmd, args) => {
+  try {
+    return execFileSync(cmd, args, { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+};
+
+const cpuModel =
+  readFileSync("/proc/cpuinfo", "utf8")
+    .split("\n")
+    .find((line) => line.startsWith("model name"))
+    ?.split(":")[1]
+    ?.trim() ?? cpus()[0]?.model ?? "unknown";
+const machine = {
+  cores: run("nproc", []),
+  cpu: cpuModel,
+  node: process.version,
+  rustc: run("rustc", ["--version"]),
+  date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+};
+
+const native = readJson("native.json");
+const wasm = readJson("wasm.json");
+const wasmFile = "pkg/web/nextoffer_bg.wasm";
+const wasmBytes = existsSync(wasmFile) ? readFileSync(wasmFile) : null;
+// gzip -9, as the build prints it
+const wasmGzip = wasmBytes ? gzipSync(wasmBytes, { level: 9 }).length : null;
+
+const us = (value) => (value === undefined || value === null ? "n/a" : `${value.toFixed(1)} µs`);
+const ms = (valueUs) => (valueUs === undefined || valueUs === null ? "n/a" : `${(valueUs / 1000).toFixed(2)} ms`);
+const verdict = (ok) => (ok === null ? "n/a" : ok ? "met" : "**missed**");
+
+const rows = [];
+if (wasm) {
+  rows.push([
+    "`decide`, Wasm in Node, 500 offers, median",
+    `${us(wasm.decide.medianUs)} (p95 ${us(wasm.decide.p95Us)})`,
+    "≤ 50 µs",
+    verdict(wasm.decide.medianUs <= 50),
+  ]);
+  rows.push([
+    "GrowthBook `evalCondition` over 500 offers + sort (peer), median",
+    `${us(wasm.peer.medianUs)} (p95 ${us(wasm.peer.p95Us)})`,
+    "",
+    "",
+  ]);
+  rows.push([
+    "peer median / `decide` median",
+    `${wasm.peerRatio.toFixed(1)}× (placement-filtered peer ${us(wasm.peerFiltered.medianUs)}: ${wasm.peerFilteredRatio.toFixed(1)}×)`,
+    "≥ 3×",
+    verdict(wasm.peerRatio >= 3),
+  ]);
+  rows.push([
+    "model load, `new Engine(jsonText)`, median",
+    `${ms(wasm.loadText.medianUs)} (p95 ${ms(wasm.loadText.p95Us)})`,
+    "≤ 5 ms",
+    verdict(wasm.loadText.medianUs <= 5000),
+  ]);
+  rows.push(["model load, `new Engine(object)`, median", ms(wasm.loadObject.medianUs), "", ""]);
+  rows.push([
+    "`decideJson(text)`, Wasm in Node, median",
+    `${us(wasm.decideJson.medianUs)} (p95 ${us(wasm.decideJson.p95Us)})`,
+    "",
+    "",
+  ]);
+  rows.push([
+    `Wasm memory over ${wasm.memory.calls.toLocaleString("en")} \`decide\` calls`,
+    `${wasm.memory.afterWarmupBytes.toLocaleString("en")} B after warm-up → ${wasm.memory.atEndBytes.toLocaleString("en")} B at the end`,
+    "no growth",
+    verdict(wasm.memory.atEndBytes === wasm.memory.afterWarmupBytes),
+  ]);
+}
+if (wasmGzip !== null) {
+  rows.push([
+    "`.wasm` after `wasm-opt -Oz`, gzip -9",
+    `${wasmGzip.toLocaleString("en")} B (${(wasmGzip / 1024).toFixed(1)} KB; raw ${(wasmBytes.length / 1024).toFixed(1)} KB)`,
+    "≤ 80 KB (81,920 B)",
+    verdict(wasmGzip <= 81920),
+  ]);
+}
+if (native) {
+  rows.push(["native `Engine::from_json`, median", ms(native.loadUs), "", ""]);
+  rows.push([
+    "native `DecideRequest::from_json` + `decide`, median",
+    `${us(native.decideUs)} (p95 ${us(native.decideP95Us)})`,
+    "",
+    "",
+  ]);
+}
+
+const table = [
+  "| Figure | Measured | Target | |",
+  "| --- | --- | --- | --- |",
+  ...rows.map((cells) => `| ${cells.join(" | ")} |`),
+].join("\n");
+
+const inputs = wasm
+  ? `${wasm.offers} offers with 3 to 5 GrowthBook-style conditions each; a customer with ${wasm.purchases} ` +
+    `purchases and ${wasm.contacts} contacts; \`decide\` returned ${wasm.rankedOffers ?? "?"} offers ` +
+    `(the peer's top ${wasm.peerTop.length}: ${wasm.peerTop.join(", ")}).`
+  : "(no Wasm results: run `make bench`)";
+
+const text = `# Benchmarks
+
+Measured by \`make bench\` (\`scripts/bench.sh\`), which builds the package, generates the inputs
+deterministically (\`www/bench/generate.mjs\`, seeded: the same files every run), then runs the native bench
+(\`cargo bench --bench decide\`, \`benches/decide.rs\`) and the Wasm bench in one Node process
+(\`www/bench/decide.mjs\`, with the peer \`@growthbook/growthbook\` in the same run), and writes this file.
+Timings are medians (and p95) over many calls after a warm-up; every figure comes from the last run.
+
+## Machine
+
+- ${machine.cores} cores, ${machine.cpu}
+- Node ${machine.node}, ${machine.rustc}
+- ${machine.date}
+
+## Decide (issue 2)
+
+Inputs: ${inputs}
+
+${table}
+
+The peer is the same eligibility filtering done in JavaScript: GrowthBook's \`evalCondition\` over every
+offer's condition with the customer's attributes, then a sort by value × lever. It does not apply contact
+policies, propensity or reasons, which the engine does; it is the floor a JavaScript implementation starts from.
+`;
+
+writeFileSync(outFile, text);
+console.log(`report: wrote ${outFile}`);

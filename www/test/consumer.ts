@@ -1,0 +1,134 @@
+// A TypeScript consumer of the package, type-checked in strict mode by `tsc --noEmit -p www/test` (never run).
+// It resolves `nextoffer` through the package's exports map like an installed copy, and proves that the
+// generated declarations carry the domain types: every call below is checked, and the type-level assertions
+// fail to compile if a result were `any` or a wrong shape.
+
+import {
+  Engine,
+  evalCondition,
+  hash,
+  version,
+  type Decision,
+  type DecideRequest,
+  type FeedbackEvent,
+  type LearnedState,
+  type Model,
+  type NextofferError,
+  type RankedOffer,
+} from "nextoffer";
+import init, { Engine as WebEngine } from "nextoffer/web";
+
+type IsAny<T> = 0 extends 1 & T ? true : false;
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+
+export type Checks = [
+  Assert<Equal<IsAny<ReturnType<Engine["decide"]>>, false>>,
+  Assert<Equal<ReturnType<Engine["decide"]>, Decision>>,
+  Assert<Equal<ReturnType<Engine["decideJson"]>, string>>,
+  Assert<Equal<ReturnType<Engine["exportState"]>, LearnedState>>,
+  Assert<Equal<Parameters<Engine["decide"]>[0], DecideRequest>>,
+  Assert<Equal<ReturnType<typeof evalCondition>, boolean>>,
+  Assert<Equal<ReturnType<typeof hash>, number | undefined>>,
+  Assert<Equal<IsAny<Decision["offers"][number]["factors"]>, false>>,
+  Assert<Equal<NextofferError["path"], string>>,
+];
+
+const model: Model = {
+  version: 1,
+  currency: "JPY",
+  savedGroups: { vip: ["c1", "c2"] },
+  contextWeights: { placement: { cart: 1.2 }, channel: { email: 0.8 }, device: { mobile: 1.1 } },
+  priors: { accepts: 1, impressions: 20 },
+  policies: [
+    { id: "offer-cap", scope: "offer", max: 3, periodDays: 7 },
+    { id: "pause-after-ignores", scope: "ignores", ignores: 2, windowDays: 14, pauseDays: 30 },
+  ],
+  controlGroup: { share: 0.05, seed: "control" },
+  offers: [
+    {
+      id: "o1",
+      title: "Barista grinder",
+      kind: "upsell",
+      category: "coffee",
+      productId: "p42",
+      price: 32000,
+      value: 8000,
+      placements: ["cart", "product"],
+      startDate: "2026-01-01",
+      endDate: "2026-12-31",
+      condition: { plan: { $in: ["pro", "team"] }, visits: { $gte: 3 } },
+      lever: 1,
+      requires: ["p1"],
+    },
+  ],
+};
+
+const request: DecideRequest = {
+  customer: {
+    id: "c1",
+    attributes: { plan: "pro", visits: 5 },
+    purchases: [{ productId: "p1", category: "coffee", date: "2026-01-02", amount: 1200 }],
+    owned: ["p1"],
+    contacts: [{ offerId: "o1", event: "impression", at: "2026-11-20T10:00:00Z", placement: "cart" }],
+  },
+  context: { placement: "cart", now: "2026-11-23T10:00:00Z", device: "mobile", locale: "ja-JP" },
+  limit: 3,
+  seed: 42,
+};
+
+export function topOffer(engine: Engine): { id: string; score: number; propensity: number } | undefined {
+  const decision: Decision = engine.decide(request);
+  const first: RankedOffer | undefined = decision.offers[0];
+  if (first === undefined) return undefined;
+  return { id: first.id, score: first.score, propensity: first.factors.propensity };
+}
+
+export function learn(engine: Engine, decision: Decision): LearnedState {
+  const event: FeedbackEvent = { type: "click", offerId: "o1", decisionId: decision.decisionId };
+  engine.record(event);
+  const state = engine.exportState();
+  engine.importState(state);
+  return state;
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof Error && "code" in err) {
+    const e = err as NextofferError;
+    const code: "invalid-json" | "invalid-model" | "invalid-request" | "invalid-event" | "invalid-state" | "unknown-offer" =
+      e.code;
+    return `${code} at ${e.path}: ${e.message}`;
+  }
+  return String(err);
+}
+
+export function scoped(): number {
+  using engine = new Engine(JSON.stringify(model));
+  const answer: string = engine.decideJson(JSON.stringify(request));
+  return answer.length + engine.offerCount;
+}
+
+export const audience: boolean = evalCondition({ plan: { $in: ["pro"] } }, { plan: "pro" }, {});
+export const grouped: boolean = evalCondition({ id: { $inGroup: "vip" } }, { id: "c1" }, { vip: ["c1"] });
+export const bucket: number | undefined = hash("seed", "c1", 2);
+export const packageVersion: string = version();
+
+// The web entry needs its Wasm fetched first; then it is the same API.
+export async function inBrowser(): Promise<number> {
+  await init();
+  const engine = new WebEngine(model);
+  return engine.decide(request).offers.length;
+}
+
+// Wrong inputs do not compile.
+export function rejected(engine: Engine): void {
+  // @ts-expect-error: a decide request needs a context with `now`
+  engine.decide({ customer: { id: "c1" } });
+  // @ts-expect-error: an offer kind is one of the six kinds
+  const wrongKind: Model = { offers: [{ id: "x", kind: "discount" }] };
+  // @ts-expect-error: hash takes a numeric version
+  hash("seed", "c1", "2");
+  void wrongKind;
+}
+
+export { model, request };

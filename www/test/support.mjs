@@ -1,0 +1,33 @@
+// Shared helpers of the Node tests of the built package (`make build` first; `import "nextoffer"` resolves to
+// pkg/ through node_modules/nextoffer, which the build links, so the tests use the package's exports map).
+
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { initSync } from "nextoffer";
+
+const specDir = fileURLToPath(new URL("../../tests/spec/", import.meta.url));
+
+/** The GrowthBook conformance suite (tests/spec/growthbook-cases.json), parsed. */
+export function growthbookCases() {
+  return JSON.parse(readFileSync(`${specDir}growthbook-cases.json`, "utf8"));
+}
+
+/** The golden decide cases, tests/spec/decide/*.json: each `{ model, request, expected }`, sorted by name. */
+export function goldenDecideCases() {
+  const dir = `${specDir}decide/`;
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".json"))
+    .sort()
+    .map((name) => ({ name, ...JSON.parse(readFileSync(dir + name, "utf8")) }));
+}
+
+/** The engine's linear memory. `initSync()` on an initialized module returns its exports, memory included. */
+export function wasmMemory() {
+  return initSync().memory;
+}
+
+/** A plain-data copy, so that results compare by value whatever objects the binding builds. */
+export function plain(value) {
+  return JSON.parse(JSON.stringify(value));
+}
