@@ -58,7 +58,7 @@ if [ -d node_modules ]; then ln -sfn ../pkg node_modules/nextoffer; fi
 status=0
 for wasm in "$PKG"/web/*.wasm; do
   raw=$(wc -c <"$wasm")
-  gz=$(gzip -9 -c "$wasm" | wc -c)
+  gz=$(gzip -9 -c <"$wasm" | wc -c)
   awk -v f="$wasm" -v r="$raw" -v g="$gz" -v b="$BUDGET_GZIP_BYTES" 'BEGIN {
     printf "wasm size: %s raw %d bytes (%.1f KB), gzip -9 %d bytes (%.1f KB), budget %d bytes\n", f, r, r / 1024, g, g / 1024, b }'
   if [ "$gz" -gt "$BUDGET_GZIP_BYTES" ]; then

@@ -5,8 +5,8 @@
 //   node www/bench/report.mjs [benchDir] [BENCHMARKS.md]
 
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 
@@ -37,14 +37,23 @@ const machine = {
   node: process.version,
   rustc: run("rustc", ["--version"]),
   date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+  load: loadavg().map((n) => n.toFixed(2)).join(", "),
 };
 
 const native = readJson("native.json");
 const wasm = readJson("wasm.json");
 const wasmFile = "pkg/web/nextoffer_bg.wasm";
 const wasmBytes = existsSync(wasmFile) ? readFileSync(wasmFile) : null;
-// gzip -9, as the build prints it
-const wasmGzip = wasmBytes ? gzipSync(wasmBytes, { level: 9 }).length : null;
+// `gzip -9 -c | wc -c`, as the build prints it (node's zlib at level 9 differs by a few bytes)
+const wasmGzip = !wasmBytes
+  ? null
+  : (() => {
+      try {
+        return execFileSync("gzip", ["-9", "-c"], { input: wasmBytes }).length;
+      } catch {
+        return gzipSync(wasmBytes, { level: 9 }).length;
+      }
+    })();
 
 const us = (value) => (value === undefined || value === null ? "n/a" : `${value.toFixed(1)} µs`);
 const ms = (valueUs) => (valueUs === undefined || valueUs === null ? "n/a" : `${(valueUs / 1000).toFixed(2)} ms`);
@@ -132,7 +141,8 @@ Timings are medians (and p95) over many calls after a warm-up; every figure come
 
 - ${machine.cores} cores, ${machine.cpu}
 - Node ${machine.node}, ${machine.rustc}
-- ${machine.date}
+- ${machine.date}; load average at the end of the run: ${machine.load} (other work on the machine slows
+  every figure, the peer's as much as the engine's)
 
 ## Decide (issue 2)
 
@@ -145,5 +155,16 @@ offer's condition with the customer's attributes, then a sort by value × lever.
 policies, propensity or reasons, which the engine does; it is the floor a JavaScript implementation starts from.
 `;
 
-writeFileSync(outFile, text);
+// Other native benches (benches/NAME.rs) leave their printed figures in bench-out/NAME.txt.
+const others = readdirSync(benchDir)
+  .filter((name) => name.endsWith(".txt"))
+  .sort()
+  .map((name) => {
+    const bench = name.replace(/\.txt$/, "");
+    const output = readFileSync(join(benchDir, name), "utf8").trimEnd();
+    return `\n## \`cargo bench --bench ${bench}\`\n\nAs printed by \`benches/${bench}.rs\` in the same run:\n\n\`\`\`\n${output}\n\`\`\`\n`;
+  })
+  .join("");
+
+writeFileSync(outFile, text + others);
 console.log(`report: wrote ${outFile}`);
