@@ -95,7 +95,7 @@ impl Compiler<'_> {
                             for (i, item) in items.iter().enumerate() {
                                 nodes.push(self.node(item, &here.index(i), depth + 1, walk)?);
                             }
-                            cheapest_first(&mut nodes);
+                            let nodes = cheapest_first(nodes);
                             nodes.into_boxed_slice()
                         }
                         other if self.strict() => {
@@ -124,7 +124,7 @@ impl Compiler<'_> {
             };
             clauses.push(clause);
         }
-        cheapest_first(&mut clauses);
+        let clauses = cheapest_first(clauses);
         Ok(Node {
             clauses: clauses.into_boxed_slice(),
         })
@@ -254,7 +254,7 @@ impl Compiler<'_> {
                     for (operator, operand) in object.iter() {
                         ops.push(self.op(operator, operand, &trail.key(operator), depth)?);
                     }
-                    cheapest_first(&mut ops);
+                    let ops = cheapest_first(ops);
                     Test::Ops(ops.into_boxed_slice())
                 }
                 Split::Mixed { operator, key } if self.strict() => {

@@ -41,14 +41,16 @@ pub enum ConditionErrorKind {
         key: String,
     },
     /// A `$type` operand that is not a JSON type name.
-    #[error("unknown type {name:?}, expected one of null, boolean, number, string, array, object")]
+    #[error(
+        "unknown type \"{name}\", expected one of null, boolean, number, string, array, object"
+    )]
     UnknownType {
         /// The name given.
         name: String,
     },
     /// A regular expression that does not compile (or uses a feature `regex-lite` lacks, such as
     /// look-around or backreferences, or exceeds its size limit).
-    #[error("invalid regex {pattern:?}: {reason}")]
+    #[error("invalid regex \"{pattern}\": {reason}")]
     InvalidRegex {
         /// The pattern.
         pattern: String,
@@ -64,13 +66,13 @@ pub enum ConditionErrorKind {
         limit: usize,
     },
     /// `$inGroup`/`$notInGroup` naming a group the saved groups do not hold.
-    #[error("unknown saved group {id:?}")]
+    #[error("unknown saved group \"{id}\"")]
     UnknownSavedGroup {
         /// The group id.
         id: String,
     },
     /// A saved group that exists but cannot serve the operator naming it.
-    #[error("saved group {id:?} {reason}")]
+    #[error("saved group \"{id}\" {reason}")]
     SavedGroupUnusable {
         /// The group id.
         id: String,
@@ -78,7 +80,7 @@ pub enum ConditionErrorKind {
         reason: &'static str,
     },
     /// A `$savedGroup` condition group that refers back to itself.
-    #[error("saved group {id:?} refers to itself")]
+    #[error("saved group \"{id}\" refers to itself")]
     SavedGroupCycle {
         /// The group id.
         id: String,

@@ -166,9 +166,18 @@ pub(crate) trait Cost {
     fn cost(&self) -> u32;
 }
 
-/// Sorts by cost, stably, so equal costs keep the author's order.
-pub(crate) fn cheapest_first<T: Cost>(items: &mut [T]) {
-    items.sort_by_key(Cost::cost);
+/// Orders by cost, keeping the author's order among equal costs. An insertion sort: these lists are short,
+/// and it is far smaller in Wasm than the standard library's sorts.
+pub(crate) fn cheapest_first<T: Cost>(items: Vec<T>) -> Vec<T> {
+    let mut keyed: Vec<(u32, T)> = items.into_iter().map(|item| (item.cost(), item)).collect();
+    for i in 1..keyed.len() {
+        let mut j = i;
+        while j > 0 && keyed.get(j - 1).map(|k| k.0) > keyed.get(j).map(|k| k.0) {
+            keyed.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    keyed.into_iter().map(|(_, item)| item).collect()
 }
 
 impl Cost for Node {

@@ -38,7 +38,7 @@ pub enum ParseErrorKind {
         expected: &'static str,
     },
     /// A character that cannot stand here.
-    #[error("unexpected character {found:?}, expected {expected}")]
+    #[error("unexpected character {}, expected {expected}", show_char(*found))]
     UnexpectedCharacter {
         /// The character found.
         found: char,
@@ -46,7 +46,7 @@ pub enum ParseErrorKind {
         expected: &'static str,
     },
     /// A number with a leading zero, such as `01`.
-    #[error("invalid number {text:?}, expected no leading zero")]
+    #[error("invalid number \"{text}\", expected no leading zero")]
     LeadingZero {
         /// The number's text up to the offending digit.
         text: String,
@@ -70,7 +70,7 @@ pub enum ParseErrorKind {
         code: u32,
     },
     /// The same key twice in one object.
-    #[error("duplicate key {key:?}")]
+    #[error("duplicate key \"{key}\"")]
     DuplicateKey {
         /// The repeated key.
         key: String,
@@ -78,6 +78,16 @@ pub enum ParseErrorKind {
     /// Arrays and objects nested deeper than [`MAX_DEPTH`].
     #[error("nesting deeper than {MAX_DEPTH} levels")]
     TooDeep,
+}
+
+/// A character quoted for a message; control characters as `U+XXXX` (cheaper in Wasm than `{:?}`, whose
+/// escaping pulls in Unicode tables).
+fn show_char(c: char) -> String {
+    if c.is_control() {
+        format!("U+{:04X}", u32::from(c))
+    } else {
+        format!("'{c}'")
+    }
 }
 
 /// Parses JSON text into a [`Value`].
