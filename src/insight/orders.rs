@@ -159,7 +159,9 @@ impl Hasher for FxHasher {
         self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply-rotate rounds leave the low bits (the table index) weak: mix the high bits down.
+        let h = (self.0 ^ (self.0 >> 32)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h ^ (h >> 29)
     }
 }
 
@@ -311,11 +313,7 @@ impl OrderBook {
             }
             let line = csv.line();
             match parse_csv_row(&csv, &columns, decimal_comma, line) {
-                Ok((id, date, amount, category)) => {
-                    let id = id.to_string();
-                    let category = category.map(str::to_string);
-                    self.fold(&id, date, amount, category.as_deref());
-                }
+                Ok((id, date, amount, category)) => self.fold(id, date, amount, category),
                 Err(e) => self.skip_or_fail(e)?,
             }
         }
