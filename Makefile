@@ -91,7 +91,8 @@ node_modules/.installed: package.json package-lock.json
 build: deps-rust deps-wasm-bindgen deps-npm
 	scripts/build-pkg.sh
 
-run: build
+run: deps-rust deps-wasm-bindgen deps-npm
+	SIZE_BUDGET=warn scripts/build-pkg.sh
 	node www/serve.mjs --host $(HOST) --port $(PORT)
 
 # ------------------------------------------------------------------------------------------------- tests
