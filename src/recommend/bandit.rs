@@ -7,7 +7,7 @@
 //! adding counts (to combine what several edge instances learned since a shared snapshot, merge each
 //! one's delta).
 
-use super::error::RecommendError;
+use super::error::{num, RecommendError};
 use super::items::FxMap;
 use super::rng::Rng;
 use crate::json::{Object, Value};
@@ -115,7 +115,7 @@ pub(crate) fn check_header(state: &Value, kind: &str) -> Result<(), RecommendErr
     if version != 1.0 {
         return Err(state_error(
             "state.version",
-            format!("version {version} is not supported (expected 1)"),
+            format!("version {} is not supported (expected 1)", num(version)),
         ));
     }
     let k = text(state, "kind", "state")?;
@@ -134,7 +134,7 @@ fn check_count(value: f64, path: String) -> Result<f64, RecommendError> {
     } else {
         Err(state_error(
             path,
-            format!("{value} is not a non-negative count"),
+            format!("{} is not a non-negative count", num(value)),
         ))
     }
 }
@@ -260,7 +260,10 @@ impl ThompsonBandit {
                 "state.prior",
                 format!(
                     "prior ({}, {}) differs from this bandit's ({}, {})",
-                    other.prior.alpha, other.prior.beta, self.prior.alpha, self.prior.beta
+                    num(other.prior.alpha),
+                    num(other.prior.beta),
+                    num(self.prior.alpha),
+                    num(self.prior.beta)
                 ),
             ));
         }

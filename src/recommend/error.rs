@@ -1,6 +1,14 @@
 //! The one error type of the recommendation domain.
 
+use std::borrow::Cow;
+
 use thiserror::Error;
+
+/// A number as JavaScript prints it (`1`, `0.5`, `Infinity`). Messages go through this rather than `f64`'s
+/// `Display`, whose float printing code would add kilobytes to the Wasm build.
+pub(crate) fn num(x: f64) -> Cow<'static, str> {
+    crate::json::number_to_js_string(x)
+}
 
 /// Everything that can go wrong while building, loading or querying recommendation models.
 ///
@@ -8,7 +16,7 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum RecommendError {
     /// A numeric option lies outside its allowed range (`min_support` outside `(0, 1]`, a negative half-life…).
-    #[error("{option} = {value} is outside {range}")]
+    #[error("{option} = {} is outside {range}", num(*.value))]
     OutOfRange {
         /// The option's name, as the API spells it.
         option: &'static str,

@@ -6,7 +6,7 @@
 //! grinder is not an upsell from a 900 yen filter), never an item the customer owns, and never one whose
 //! margin is below the floor. Within a rung, the larger margin amount ranks first.
 
-use super::error::{check_unit, RecommendError};
+use super::error::{check_unit, num, RecommendError};
 use super::items::Interner;
 use super::reason::Reason;
 use super::recommender::Recommender;
@@ -132,14 +132,14 @@ impl Ladders {
             if !(item.price.is_finite() && item.price > 0.0) {
                 return Err(bad(format!(
                     "price {} is not a positive number",
-                    item.price
+                    num(item.price)
                 )));
             }
             if let Some(t) = item.tier.filter(|t| !t.is_finite()) {
-                return Err(bad(format!("tier {t} is not finite")));
+                return Err(bad(format!("tier {} is not finite", num(t))));
             }
             if let Some(m) = item.margin.filter(|m| !(0.0..=1.0).contains(m)) {
-                return Err(bad(format!("margin {m} is outside [0, 1]")));
+                return Err(bad(format!("margin {} is outside [0, 1]", num(m))));
             }
             if index.id(&item.id).is_some() {
                 return Err(bad("duplicate id".into()));

@@ -10,7 +10,7 @@
 //! under merge.
 
 use super::bandit::{check_header, field, number, state_error, Choice};
-use super::error::RecommendError;
+use super::error::{num, RecommendError};
 use super::items::FxMap;
 use super::rng::Rng;
 use crate::json::{Object, Value};
@@ -386,7 +386,10 @@ impl LinearBandit {
                 "state",
                 format!(
                     "dim {} / lambda {} differ from this bandit's {} / {}",
-                    other.dim, other.lambda, self.dim, self.lambda
+                    other.dim,
+                    num(other.lambda),
+                    self.dim,
+                    num(self.lambda)
                 ),
             ));
         }
@@ -431,7 +434,7 @@ impl LinearBandit {
         if dim.fract() != 0.0 || !(1.0..=MAX_DIM as f64).contains(&dim) {
             return Err(state_error(
                 "state.dim",
-                format!("{dim} is not an integer in [1, {MAX_DIM}]"),
+                format!("{} is not an integer in [1, {MAX_DIM}]", num(dim)),
             ));
         }
         let mut bandit =
@@ -467,7 +470,7 @@ impl LinearBandit {
             if !(pulls.is_finite() && pulls >= 0.0) {
                 return Err(state_error(
                     format!("{path}.pulls"),
-                    format!("{pulls} is not a non-negative count"),
+                    format!("{} is not a non-negative count", num(pulls)),
                 ));
             }
             let gram = numbers(field(a, "gram", &path)?, format!("{path}.gram"), d * d)?;

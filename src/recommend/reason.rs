@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::baskets::BasketMode;
+use super::error::num;
 
 /// Why an item was recommended. [`fmt::Display`] gives the sentence shown to people; [`Reason::code`] a
 /// stable machine code.
@@ -58,12 +59,21 @@ pub enum Reason {
 }
 
 /// A share as a percentage: whole percents from 10%, one decimal below.
+///
+/// Integer arithmetic instead of `{:.0}`: float formatting would add kilobytes to the Wasm build. Halves
+/// round away from zero; shares outside `[0, 100]` (a 250% price jump) print as they are, non-finite ones
+/// as `0%`.
 pub(crate) fn percent(share: f64) -> String {
     let p = share * 100.0;
-    if p >= 9.95 || p == 0.0 {
-        format!("{p:.0}%")
+    if !p.is_finite() {
+        return "0%".to_owned();
+    }
+    let sign = if p < 0.0 { "-" } else { "" };
+    let tenths = (p.abs() * 10.0).round().min(1e15) as u64;
+    if tenths >= 100 || tenths == 0 {
+        format!("{sign}{}%", p.abs().round().min(1e15) as u64)
     } else {
-        format!("{p:.1}%")
+        format!("{sign}{}.{}%", tenths / 10, tenths % 10)
     }
 }
 
@@ -142,12 +152,49 @@ impl fmt::Display for Reason {
                     let jump = percent(price / from_price - 1.0);
                     write!(
                         f,
-                        "next tier up from {from} ({price} vs {from_price}, +{jump})"
+                        "next tier up from {from} ({} vs {}, +{jump})",
+                        num(*price),
+                        num(*from_price)
                     )
                 } else {
                     write!(f, "next tier up from {from}")
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_print_whole_from_ten_percent_and_with_one_decimal_below() {
+        assert_eq!(percent(0.41), "41%");
+        assert_eq!(percent(2.0 / 3.0), "67%");
+        assert_eq!(percent(0.6645), "66%");
+        assert_eq!(percent(0.0995), "10%");
+        assert_eq!(percent(0.0994), "9.9%");
+        assert_eq!(percent(0.012), "1.2%");
+        assert_eq!(percent(0.0004), "0%");
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent(2.5), "250%");
+        assert_eq!(percent(-0.05), "-5.0%");
+        assert_eq!(percent(f64::NAN), "0%");
+    }
+
+    #[test]
+    fn next_tier_reasons_print_prices_as_javascript_does() {
+        let r = Reason::NextTierUp {
+            from: "basic".into(),
+            from_price: 1200.5,
+            price: 3200.0,
+        };
+        assert_eq!(
+            r.to_string(),
+            "next tier up from basic (3200 vs 1200.5, +167%)"
+        );
+        assert_eq!(r.code(), "next_tier_up");
     }
 }
