@@ -6,3 +6,9 @@ import { initSync } from "../web/nextoffer.js";
 initSync({ module: readFileSync(new URL("../web/nextoffer_bg.wasm", import.meta.url)) });
 
 export * from "../web/nextoffer.js";
+
+/** Already initialized at import; kept so that code written for the browser entry (`await init()`) runs here
+ * unchanged. Resolves to the module's exports. */
+export default async function init() {
+  return initSync();
+}

@@ -1,2 +1,3 @@
-// The workerd entry is initialized at import: everything of the web entry except its `init` default export.
+// The workerd entry is initialized at import; its `init` only resolves, for code shared with the web entry.
 export * from "../web/nextoffer.js";
+export { default } from "../web/nextoffer.js";

@@ -3,7 +3,7 @@
 // generated declarations carry the domain types: every call below is checked, and the type-level assertions
 // fail to compile if a result were `any` or a wrong shape.
 
-import {
+import initNode, {
   Engine,
   evalCondition,
   hash,
@@ -112,6 +112,12 @@ export const audience: boolean = evalCondition({ plan: { $in: ["pro"] } }, { pla
 export const grouped: boolean = evalCondition({ id: { $inGroup: "vip" } }, { id: "c1" }, { vip: ["c1"] });
 export const bucket: number | undefined = hash("seed", "c1", 2);
 export const packageVersion: string = version();
+
+// Code written for the browser (`await init()` first) type-checks against the Node entry too.
+export async function anywhere(): Promise<WebAssembly.Memory> {
+  const exports = await initNode();
+  return exports.memory;
+}
 
 // The web entry needs its Wasm fetched first; then it is the same API.
 export async function inBrowser(): Promise<number> {
