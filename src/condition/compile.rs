@@ -4,17 +4,15 @@
 //! would answer `false` for (an unknown operator, an invalid regex, `$in` without an array) compiles to
 //! [`Op::False`]; in [`Mode::Strict`] it is an error naming its path.
 
-use regex_lite::{Regex, RegexBuilder};
-
+use super::case::to_lower;
 use super::error::{ConditionError, ConditionErrorKind, Trail};
 use super::js::{padded_version, version_input, Primitive};
 use super::keys::{AttributeKeys, Group};
 use super::literal::Literal;
+use super::regex::Regex;
 use super::set::InSet;
 use super::tree::{cheapest_first, Clause, Cost, Node, Op, Path, Relation, Strict, Test};
-use super::{
-    Mode, SavedGroups, MAX_CONDITION_DEPTH, MAX_REGEX_LEN, REGEX_NEST_LIMIT, REGEX_SIZE_LIMIT,
-};
+use super::{Mode, SavedGroups, MAX_CONDITION_DEPTH, MAX_REGEX_LEN};
 use crate::json::{js_to_string, number_to_js_string, string_to_number, Object, Value};
 
 type Result<T> = std::result::Result<T, ConditionError>;
@@ -272,7 +270,7 @@ impl Compiler<'_> {
     fn folded_test(&mut self, condition: &Value, trail: &Trail<'_>, depth: usize) -> Result<Test> {
         match condition {
             Value::String(s) => Ok(Test::StrEqFolded {
-                lower: s.to_lowercase().into(),
+                lower: to_lower(s).into(),
             }),
             other => self.test(other, trail, depth),
         }
@@ -476,15 +474,7 @@ impl Compiler<'_> {
             });
         }
         self.keys
-            .regex(pattern, insensitive, || {
-                RegexBuilder::new(pattern)
-                    .case_insensitive(insensitive)
-                    // JavaScript's `.` stops at `\r` as well as `\n`.
-                    .crlf(true)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .nest_limit(REGEX_NEST_LIMIT)
-                    .build()
-            })
+            .regex(pattern, insensitive, || Regex::new(pattern, insensitive))
             .map_err(|e| ConditionErrorKind::InvalidRegex {
                 pattern: pattern.to_owned(),
                 reason: e.to_string(),

@@ -7,11 +7,9 @@
 //! condition.
 
 use std::cell::Cell;
-use std::collections::HashMap;
-
-use regex_lite::Regex;
 
 use super::error::{ConditionError, ConditionErrorKind};
+use super::regex::{Regex, RegexError};
 use super::set::InSet;
 use crate::json::Value;
 
@@ -37,11 +35,13 @@ pub(crate) type Parts = Box<[Box<str>]>;
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct AttributeKeys {
-    index: HashMap<Box<str>, usize>,
+    /// Slot by path, sorted by path. Sorted vectors rather than hash maps here: lookups happen only at
+    /// compile time, and each hash map instantiation costs Wasm size.
+    index: Vec<(Box<str>, usize)>,
     paths: Vec<(Box<str>, Parts)>,
-    regexes: HashMap<(Box<str>, bool), Regex>,
+    regexes: Vec<(Box<str>, bool, Regex)>,
     /// Memo slots of expensive clauses, by attribute slot and the clause's condition as JSON text.
-    memos: HashMap<(usize, String), usize>,
+    memos: Vec<(usize, String, usize)>,
 }
 
 impl AttributeKeys {
@@ -67,20 +67,30 @@ impl AttributeKeys {
 
     /// The slot of a dotted path, interning it if new.
     pub(crate) fn intern(&mut self, path: &str) -> usize {
-        if let Some(&slot) = self.index.get(path) {
-            return slot;
-        }
+        let at = match self.index.binary_search_by(|(p, _)| (**p).cmp(path)) {
+            Ok(found) => return self.index.get(found).map_or(0, |&(_, slot)| slot),
+            Err(at) => at,
+        };
         let slot = self.paths.len();
         let parts: Box<[Box<str>]> = path.split('.').map(Box::from).collect();
         self.paths.push((path.into(), parts));
-        self.index.insert(path.into(), slot);
+        self.index.insert(at, (path.into(), slot));
         slot
     }
 
     /// The memo slot of an expensive clause on attribute `slot` whose condition is `text`.
     pub(crate) fn memo(&mut self, slot: usize, text: String) -> usize {
-        let next = self.memos.len();
-        *self.memos.entry((slot, text)).or_insert(next)
+        let found = self
+            .memos
+            .binary_search_by(|(s, t, _)| (*s, t.as_str()).cmp(&(slot, text.as_str())));
+        match found {
+            Ok(at) => self.memos.get(at).map_or(0, |&(_, _, memo)| memo),
+            Err(at) => {
+                let memo = self.memos.len();
+                self.memos.insert(at, (slot, text, memo));
+                memo
+            }
+        }
     }
 
     /// A compiled regex from the shared cache, compiling it on first use.
@@ -88,15 +98,23 @@ impl AttributeKeys {
         &mut self,
         pattern: &str,
         insensitive: bool,
-        build: impl FnOnce() -> Result<Regex, regex_lite::Error>,
-    ) -> Result<Regex, regex_lite::Error> {
-        let key = (Box::<str>::from(pattern), insensitive);
-        if let Some(regex) = self.regexes.get(&key) {
-            return Ok(regex.clone());
+        build: impl FnOnce() -> Result<Regex, RegexError>,
+    ) -> Result<Regex, RegexError> {
+        let found = self
+            .regexes
+            .binary_search_by(|(p, i, _)| (&**p, *i).cmp(&(pattern, insensitive)));
+        match found {
+            Ok(at) => match self.regexes.get(at) {
+                Some((_, _, regex)) => Ok(regex.clone()),
+                None => build(),
+            },
+            Err(at) => {
+                let regex = build()?;
+                self.regexes
+                    .insert(at, (pattern.into(), insensitive, regex.clone()));
+                Ok(regex)
+            }
         }
-        let regex = build()?;
-        self.regexes.insert(key, regex.clone());
-        Ok(regex)
     }
 
     /// Looks up every interned path in `attributes` once (GrowthBook's `getPath`: a missing path, or one
@@ -233,7 +251,8 @@ fn array_index(part: &str) -> Option<usize> {
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct SavedGroups {
-    groups: HashMap<String, Group>,
+    /// Sorted by id.
+    groups: Vec<(String, Group)>,
 }
 
 /// One saved group, classified once.
@@ -272,7 +291,7 @@ impl SavedGroups {
                 },
             )
         })?;
-        let mut groups = HashMap::with_capacity(object.len());
+        let mut groups = Vec::with_capacity(object.len());
         for (id, entry) in object.iter() {
             let wrong = |field: &str, expected: &'static str, found: &Value| {
                 let path = if field.is_empty() {
@@ -315,9 +334,9 @@ impl SavedGroups {
                 }
                 _ => {}
             }
-            groups.insert(id.to_owned(), group);
+            groups.push((id.to_owned(), group));
         }
-        Ok(SavedGroups { groups })
+        Ok(SavedGroups::sorted(groups))
     }
 
     /// GrowthBook's reading, which never fails: a non-object is no groups, and entries GrowthBook cannot use
@@ -332,12 +351,18 @@ impl SavedGroups {
                     .collect()
             })
             .unwrap_or_default();
+        SavedGroups::sorted(groups)
+    }
+
+    /// Groups sorted by id (ids are unique: they come from one JSON object).
+    fn sorted(mut groups: Vec<(String, Group)>) -> Self {
+        crate::sort::sort_by(&mut groups, |a, b| a.0 < b.0);
         SavedGroups { groups }
     }
 
     /// Whether a group of that id exists.
     pub fn contains(&self, id: &str) -> bool {
-        self.groups.contains_key(id)
+        self.get(id).is_some()
     }
 
     /// How many groups there are.
@@ -351,7 +376,11 @@ impl SavedGroups {
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<&Group> {
-        self.groups.get(id)
+        let at = self
+            .groups
+            .binary_search_by(|(g, _)| g.as_str().cmp(id))
+            .ok()?;
+        self.groups.get(at).map(|(_, group)| group)
     }
 }
 

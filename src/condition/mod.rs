@@ -34,24 +34,30 @@
 //! - Conditions nest at most [`MAX_CONDITION_DEPTH`] (32) levels (each condition object, value condition,
 //!   and `$and`/`$or`/`$not`/`$elemMatch`/`$all`/`$size`/`$savedGroup` operand is a level): deeper is an
 //!   error in both modes, so no input can exhaust the stack.
-//! - A regex is at most [`MAX_REGEX_LEN`] (1,000) characters and compiles to at most [`REGEX_SIZE_LIMIT`]
-//!   bytes with at most [`REGEX_NEST_LIMIT`] levels of groups and repetitions, so a pathological pattern is a
-//!   compile error. `regex-lite` has no backtracking: a match takes time linear in the input (times the
-//!   pattern size), so no pattern can stall a decision.
+//! - A regex is at most [`MAX_REGEX_LEN`] (1,000) characters and compiles to at most [`REGEX_MAX_PROGRAM`]
+//!   instructions with at most [`REGEX_MAX_GROUP_DEPTH`] nested groups, so a pathological pattern is a
+//!   compile error. Matching simulates the compiled automaton breadth-first (no backtracking): its time is
+//!   linear in the input, times the program size, so no pattern can stall a decision.
 //!
 //! ## Known differences from GrowthBook's JavaScript
-//! - Regexes use `regex-lite` syntax: no look-around or backreferences (a compile error, so `false` in
-//!   GrowthBook mode), case-insensitive matching is ASCII-only, `\d \w \s` are ASCII classes.
+//! - Regexes are JavaScript's (non-Unicode mode, with the web-compatibility syntax of Annex B: UTF-16 code
+//!   units, `.` stopping at line terminators, JavaScript's `\s`, ASCII `\w` and `\b`, literal `{`), matched
+//!   by a small engine of this module. Look-around and backreferences are not supported (a compile error,
+//!   so `false` in GrowthBook mode).
+//! - Case conversions use Unicode 17's mappings as JavaScript does, but a final `Σ` becomes `ς` only when
+//!   directly after a cased letter (Unicode also skips apostrophes and combining marks between them).
 //! - Attribute paths see only JSON members: JavaScript's `in` would also find inherited members such as
 //!   `toString`. Array steps (`tags.0`, `tags.length`) behave as in JavaScript.
 //! - Where GrowthBook throws (a `null` in place of a condition), the condition is `false`; a string or
 //!   array in place of a condition object is treated as `{}` (JavaScript would read its indices as keys).
 
+mod case;
 mod compile;
 mod error;
 mod js;
 mod keys;
 mod literal;
+mod regex;
 mod set;
 #[cfg(test)]
 mod tests;
@@ -70,11 +76,12 @@ pub const MAX_CONDITION_DEPTH: usize = 32;
 /// The longest `$regex`/`$regexi` pattern, in characters.
 pub const MAX_REGEX_LEN: usize = 1_000;
 
-/// The most memory, in bytes, one compiled regex may take (`regex-lite`'s size limit).
-pub const REGEX_SIZE_LIMIT: usize = 256 * 1024;
+/// The most instructions one compiled regex may have (about one per literal, class or repeated copy), so
+/// a pattern like `(a{100}){100}` is a compile error rather than a slow match.
+pub const REGEX_MAX_PROGRAM: usize = regex::MAX_PROGRAM;
 
-/// The deepest nesting of groups and repetitions inside one regex.
-pub const REGEX_NEST_LIMIT: u32 = 32;
+/// The deepest nesting of groups inside one regex.
+pub const REGEX_MAX_GROUP_DEPTH: usize = regex::MAX_GROUP_DEPTH;
 
 /// How strictly a condition is checked when it compiles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

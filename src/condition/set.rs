@@ -2,15 +2,13 @@
 //!
 //! JavaScript's `Array.prototype.includes` matches only primitives (objects compare by reference, so a
 //! condition's object never equals an attribute's), so the list splits into strings, numbers, booleans and
-//! `null`. Long string lists become a hash set with a small Fx-style hasher: the keys come from the model,
-//! lookups never insert, so hash flooding is not a concern.
+//! `null`. Long string lists are sorted for binary search (a hash set would be faster still for very long
+//! lists, but costs Wasm size for every key type it is instantiated with).
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
-
+use super::case::to_lower;
 use crate::json::Value;
 
-/// String lists longer than this are hashed; shorter ones scanned.
+/// String lists longer than this are sorted and binary-searched; shorter ones scanned.
 const LINEAR_SCAN_MAX: usize = 8;
 
 /// Lowercasing into a stack buffer avoids an allocation for short ASCII attributes.
@@ -30,7 +28,8 @@ pub(crate) struct InSet {
 #[derive(Clone, Debug)]
 enum Strings {
     Few(Vec<Box<str>>),
-    Many(HashSet<Box<str>, BuildHasherDefault<FxHasher>>),
+    /// Sorted, for binary search.
+    Many(Vec<Box<str>>),
 }
 
 impl Default for Strings {
@@ -49,7 +48,7 @@ impl InSet {
         };
         for item in items {
             match item {
-                Value::String(s) if folded => strings.push(s.to_lowercase().into()),
+                Value::String(s) if folded => strings.push(to_lower(s).into()),
                 Value::String(s) => strings.push(s.as_str().into()),
                 Value::Number(n) => set.numbers.push(*n),
                 Value::Bool(true) => set.has_true = true,
@@ -59,7 +58,8 @@ impl InSet {
             }
         }
         set.strings = if strings.len() > LINEAR_SCAN_MAX {
-            Strings::Many(strings.into_iter().collect())
+            crate::sort::sort_by(&mut strings, |a, b| a < b);
+            Strings::Many(strings)
         } else {
             Strings::Few(strings)
         };
@@ -89,7 +89,7 @@ impl InSet {
     fn contains_str(&self, s: &str) -> bool {
         match &self.strings {
             Strings::Few(list) => list.iter().any(|item| &**item == s),
-            Strings::Many(set) => set.contains(s),
+            Strings::Many(sorted) => sorted.binary_search_by(|item| (**item).cmp(s)).is_ok(),
         }
     }
 }
@@ -109,48 +109,5 @@ pub(crate) fn with_lowercase<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
             }
         }
     }
-    f(&s.to_lowercase())
-}
-
-/// A fast non-cryptographic hasher (the rustc "Fx" multiply-rotate scheme).
-#[derive(Clone, Copy, Default)]
-pub(crate) struct FxHasher {
-    hash: u64,
-}
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let mut tail = [0u8; 8];
-        let rest = chunks.remainder();
-        if let Some(dst) = tail.get_mut(..rest.len()) {
-            dst.copy_from_slice(rest);
-        }
-        self.add(u64::from_le_bytes(tail) ^ (rest.len() as u64));
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
+    f(&to_lower(s))
 }

@@ -7,11 +7,11 @@
 
 use std::cmp::Ordering;
 
-use regex_lite::Regex;
-
+use super::case::to_lower;
 use super::js::{cmp_padded, js_compare, json_text_eq, truthy, version_input, Primitive};
 use super::keys::{walk, Found, ResolvedAttributes};
 use super::literal::Literal;
+use super::regex::Regex;
 use super::set::{with_lowercase, InSet};
 use crate::json::{js_to_number, js_to_string, Value};
 
@@ -275,7 +275,7 @@ impl Test {
             Test::StrEq { text, number } => string_equals(value, text, *number),
             Test::StrEqFolded { lower } => match value {
                 Value::String(s) => with_lowercase(s, |folded| folded == &**lower),
-                other => js_to_string(other).to_lowercase() == **lower,
+                other => to_lower(&js_to_string(other)) == **lower,
             },
             Test::NumEq(n) => js_to_number(value) == *n,
             Test::BoolEq(b) => !value.is_null() && truthy(value) == *b,
