@@ -15,7 +15,7 @@ use crate::model::Model;
 use crate::policy::{CapState, Suppression};
 use crate::profile::{ContactEvent, Profile};
 use crate::propensity::{propensity, PropensityParts};
-use crate::request::{DecideRequest, RequestView};
+use crate::request::{DecideRequest, ReadError, RequestView};
 use crate::text::{Fixed, Num};
 
 /// Most events one `record` call may count at once.
@@ -73,20 +73,25 @@ impl Engine {
 
     /// Decides which offers to show for a request.
     pub fn decide(&self, request: &DecideRequest) -> Result<Decision<'_>, Error> {
-        let view = request.view().map_err(Error::invalid(Input::Request))?;
-        self.decide_view(&view)
+        self.decide_text(request.as_json())
+    }
+
+    /// Decides for a request given as JSON text, read in one streaming pass against the model.
+    pub fn decide_text(&self, request: &str) -> Result<Decision<'_>, Error> {
+        let mut view = RequestView::read(&self.model, request).map_err(ReadError::into_error)?;
+        self.decide_view(&mut view)
             .map_err(Error::invalid(Input::Request))
     }
 
     /// Decides from JSON text and answers JSON text: the path an edge function takes with a request body.
     pub fn decide_json(&self, request: &str) -> Result<String, Error> {
-        Ok(self.decide(&DecideRequest::from_json(request)?)?.to_json())
+        Ok(self.decide_text(request)?.to_json())
     }
 
-    fn decide_view<'m>(&'m self, req: &RequestView<'_>) -> Result<Decision<'m>, FieldError> {
+    fn decide_view<'m>(&'m self, req: &mut RequestView<'_>) -> Result<Decision<'m>, FieldError> {
         let model = &self.model;
         let root = At::root("");
-        let placement = match req.placement {
+        let placement = match req.placement.as_deref() {
             Some(p) if !model.accepts_placement(p) => {
                 return Err(root
                     .key("context")
@@ -96,11 +101,11 @@ impl Engine {
             Some(p) => model.placement_id(p),
             None => None,
         };
-        let profile = Profile::build(model, req.customer, &req.cart, req.now, &root)?;
+        let profile = Profile::build(model, req);
         let mut decision = Decision {
             decision_id: decision_id(req),
             customer_id: req.customer_id.clone(),
-            placement: req.placement.map(str::to_owned),
+            placement: req.placement.as_deref().map(str::to_owned),
             at: req.now,
             group: Group::Treatment,
             assignment: None,
@@ -128,8 +133,8 @@ impl Engine {
             decision.blocked = Some(blocked);
             return Ok(decision);
         }
-        let attributes = model.keys.resolve(req.attributes);
-        let unhappy = self.unhappy_reason(req.attributes);
+        let attributes = model.keys.resolve(&req.attributes);
+        let unhappy = self.unhappy_reason(&req.attributes);
         let segment = req
             .attributes
             .get(&model.segment_attribute)
@@ -312,9 +317,9 @@ impl Engine {
         let factor = |map: &crate::intern::FastMap<Box<str>, f64>, key: Option<&str>| {
             key.and_then(|k| map.get(k)).copied().unwrap_or(1.0)
         };
-        factor(&weights.placement, req.placement)
-            * factor(&weights.channel, req.channel)
-            * factor(&weights.device, req.device)
+        factor(&weights.placement, req.placement.as_deref())
+            * factor(&weights.channel, req.channel.as_deref())
+            * factor(&weights.device, req.device.as_deref())
     }
 
     fn reasons(
@@ -367,9 +372,9 @@ impl Engine {
         }
         if f.context_weight != 1.0 {
             let context: Vec<String> = [
-                ("placement", req.placement),
-                ("channel", req.channel),
-                ("device", req.device),
+                ("placement", req.placement.as_deref()),
+                ("channel", req.channel.as_deref()),
+                ("device", req.device.as_deref()),
             ]
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| format!("{k} {v}")))
@@ -534,7 +539,7 @@ fn decision_id(req: &RequestView<'_>) -> String {
         .as_deref()
         .unwrap_or("")
         .bytes()
-        .chain(req.placement.unwrap_or("").bytes())
+        .chain(req.placement.as_deref().unwrap_or("").bytes())
     {
         h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
     }

@@ -2,10 +2,11 @@
 //! offers against it is integer work: owned products, the cart, category affinity, and contact history.
 
 use crate::catalog::OfferKind;
-use crate::decode::{self, At, FieldError};
+use crate::decode::{At, FieldError};
 use crate::intern::IdSet;
 use crate::json::Value;
 use crate::model::Model;
+use crate::request::RequestView;
 use crate::time::SECONDS_PER_DAY;
 
 /// Most purchases, contacts or cart lines one request may carry: far above any real profile, low enough that
@@ -73,6 +74,14 @@ impl ContactEvent {
     }
 }
 
+/// One past purchase, in the model's ids (`None`: a product or category the model does not mention).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Purchase {
+    pub at: i64,
+    pub product: Option<u32>,
+    pub category: Option<u32>,
+}
+
 /// One past contact, resolved against the model.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Contact {
@@ -92,137 +101,49 @@ pub(crate) struct Profile {
     category_weight: Vec<f64>,
     /// Recency-weighted weight of all purchases, in or out of the model's categories.
     total_weight: f64,
-    /// Sorted by (offer, at).
+    /// Contacts at or before `now`, sorted by (offer, at).
     contacts: Vec<Contact>,
 }
 
-const PURCHASE_FIELDS: &[&str] = &[
-    "productId",
-    "category",
-    "date",
-    "amount",
-    "quantity",
-    "orderId",
-];
-const CONTACT_FIELDS: &[&str] = &["offerId", "event", "at", "placement", "decisionId"];
-
 impl Profile {
-    /// Reads the customer's purchases, owned products, contacts and cart.
-    pub(crate) fn build(
-        model: &Model,
-        customer: Option<&crate::json::Object>,
-        cart: &[&str],
-        now: i64,
-        at: &At<'_>,
-    ) -> Result<Profile, FieldError> {
+    /// Turns a request's records into sets and weights as of `view.now`; purchases and contacts dated after
+    /// `now` have not happened yet from this decision's point of view.
+    pub(crate) fn build(model: &Model, view: &mut RequestView<'_>) -> Profile {
         let products = model.product_count();
+        let now = view.now;
         let mut profile = Profile {
             owned: IdSet::with_capacity(products),
             cart: IdSet::with_capacity(products),
             category_weight: vec![0.0; model.category_count()],
             total_weight: 0.0,
-            contacts: Vec::new(),
+            contacts: std::mem::take(&mut view.contacts),
         };
-        for product in cart {
-            if let Some(id) = model.product_id(product) {
-                profile.cart.insert(id);
-            }
+        for &id in &view.cart {
+            profile.cart.insert(id);
         }
-        let Some(customer) = customer else {
-            return Ok(profile);
-        };
-        let customer_at = at.key("customer");
-        let owned = decode::string_list(customer, "owned", &customer_at)?;
-        check_length(owned.len(), &customer_at.key("owned"))?;
-        for product in owned {
-            if let Some(id) = model.product_id(product) {
+        for &id in &view.owned {
+            profile.owned.insert(id);
+        }
+        let decay_per_day = std::f64::consts::LN_2 / model.affinity_half_life_days();
+        for purchase in view.purchases.iter().filter(|p| p.at <= now) {
+            if let Some(id) = purchase.product {
                 profile.owned.insert(id);
             }
-        }
-        profile.read_purchases(model, customer, now, &customer_at)?;
-        profile.read_contacts(model, customer, now, &customer_at)?;
-        Ok(profile)
-    }
-
-    fn read_purchases(
-        &mut self,
-        model: &Model,
-        customer: &crate::json::Object,
-        now: i64,
-        at: &At<'_>,
-    ) -> Result<(), FieldError> {
-        let purchases = decode::optional_array(customer, "purchases", at)?;
-        let list_at = at.key("purchases");
-        check_length(purchases.len(), &list_at)?;
-        let half_life = model.affinity_half_life_days();
-        for (i, purchase) in purchases.iter().enumerate() {
-            let item_at = list_at.index(i);
-            let obj = decode::object(purchase, &item_at)?;
-            decode::deny_unknown_keys(obj, PURCHASE_FIELDS, &item_at)?;
-            let when = decode::optional_instant(obj, "date", &item_at)?
-                .ok_or_else(|| item_at.key("date").error("is required"))?;
-            decode::optional_non_negative(obj, "amount", &item_at)?;
-            // A purchase dated after `now` has not happened yet from this decision's point of view.
-            if when > now {
-                continue;
-            }
-            if let Some(product) = decode::optional_str(obj, "productId", &item_at)? {
-                if let Some(id) = model.product_id(product) {
-                    self.owned.insert(id);
-                }
-            }
-            let age_days = (now - when) as f64 / SECONDS_PER_DAY as f64;
-            let weight = (-age_days * std::f64::consts::LN_2 / half_life).exp();
-            self.total_weight += weight;
-            if let Some(category) = decode::optional_str(obj, "category", &item_at)? {
-                if let Some(slot) = model
-                    .category_id(category)
-                    .and_then(|c| self.category_weight.get_mut(c as usize))
-                {
-                    *slot += weight;
-                }
+            let age_days = (now - purchase.at) as f64 / SECONDS_PER_DAY as f64;
+            let weight = (-age_days * decay_per_day).exp();
+            profile.total_weight += weight;
+            if let Some(slot) = purchase
+                .category
+                .and_then(|c| profile.category_weight.get_mut(c as usize))
+            {
+                *slot += weight;
             }
         }
-        Ok(())
-    }
-
-    fn read_contacts(
-        &mut self,
-        model: &Model,
-        customer: &crate::json::Object,
-        now: i64,
-        at: &At<'_>,
-    ) -> Result<(), FieldError> {
-        let contacts = decode::optional_array(customer, "contacts", at)?;
-        let list_at = at.key("contacts");
-        check_length(contacts.len(), &list_at)?;
-        self.contacts.reserve(contacts.len());
-        for (i, contact) in contacts.iter().enumerate() {
-            let item_at = list_at.index(i);
-            let obj = decode::object(contact, &item_at)?;
-            decode::deny_unknown_keys(obj, CONTACT_FIELDS, &item_at)?;
-            let offer_id = decode::required_str(obj, "offerId", &item_at)?;
-            let event_value = decode::field(obj, "event")
-                .ok_or_else(|| item_at.key("event").error("is required"))?;
-            let event = ContactEvent::parse_at(event_value, &item_at.key("event"))?;
-            let when = decode::optional_instant(obj, "at", &item_at)?
-                .ok_or_else(|| item_at.key("at").error("is required"))?;
-            let placement = decode::optional_str(obj, "placement", &item_at)?
-                .and_then(|p| model.placement_id(p));
-            if when > now {
-                continue;
-            }
-            let offer = model.offer_index(offer_id);
-            self.contacts.push(Contact {
-                offer: offer.unwrap_or(u32::MAX),
-                kind: offer.and_then(|o| model.offer(o)).map(|o| o.kind),
-                placement,
-                event,
-                at: when,
-            });
-        }
-        crate::sort::sort_by(&mut self.contacts, |a, b| (a.offer, a.at) < (b.offer, b.at));
-        Ok(())
+        profile.contacts.retain(|c| c.at <= now);
+        crate::sort::sort_by(&mut profile.contacts, |a, b| {
+            (a.offer, a.at) < (b.offer, b.at)
+        });
+        profile
     }
 
     /// Contacts with the offer at `offer`, oldest first.
@@ -253,13 +174,4 @@ impl Profile {
             .get(category as usize)
             .map(|w| w / self.total_weight)
     }
-}
-
-fn check_length(len: usize, at: &At<'_>) -> Result<(), FieldError> {
-    if len > MAX_LIST {
-        return Err(at.error(format!(
-            "has {len} entries, more than the limit of {MAX_LIST}"
-        )));
-    }
-    Ok(())
 }

@@ -1,63 +1,233 @@
 //! A decide request: the customer (attributes, purchases, owned products, contact history), the context
 //! (placement, cart, device, `now`), how many offers to return, and the seed.
 //!
-//! The request stays a parsed JSON tree; [`RequestView`] borrows from it, so reading 200 purchases copies no
-//! strings.
+//! The request is read in one streaming pass against the model: purchases, contacts and product lists become
+//! compact records of the model's ids as they are read, with no tree and no string copies; only the customer's
+//! attributes become a JSON value, because conditions walk them. A 200-purchase request is most of a decision's
+//! input, so this is where the microseconds are.
 
-use crate::decode::{self, At, FieldError};
+use crate::decode::{At, FieldError};
 use crate::error::{Error, Input};
-use crate::json::{Object, Value};
+use crate::json::{Kind, ParseError, Reader, Value};
+use crate::model::Model;
+use crate::profile::{Contact, ContactEvent, Purchase, MAX_LIST};
+use std::borrow::Cow;
 
 /// Most offers one decision may return.
 pub const MAX_LIMIT: u64 = 100;
 
-/// A parsed decide request (validated when decided, against the model it is decided with).
+/// A decide request as JSON text, checked to be well-formed JSON; its fields are validated against the model
+/// when it is decided.
 #[derive(Debug, Clone)]
 pub struct DecideRequest {
-    root: Value,
+    text: String,
 }
 
 impl DecideRequest {
-    /// Parses a request from JSON text.
+    /// Checks that `text` is JSON and keeps it for deciding.
     ///
     /// ```
     /// let request = nextoffer::DecideRequest::from_json(r#"{"context":{"now":"2026-11-23T10:00:00Z"}}"#);
     /// assert!(request.is_ok());
+    /// assert_eq!(nextoffer::DecideRequest::from_json("{").unwrap_err().code(), "invalid-json");
     /// ```
     pub fn from_json(text: &str) -> Result<DecideRequest, Error> {
-        crate::json::parse(text)
-            .map(DecideRequest::from_value)
+        let mut reader = Reader::new(text);
+        reader
+            .skip()
+            .and_then(|()| reader.finish())
             .map_err(|source| Error::Json {
                 input: Input::Request,
                 source,
-            })
+            })?;
+        Ok(DecideRequest {
+            text: text.to_owned(),
+        })
     }
 
-    /// Wraps an already parsed JSON value.
-    pub fn from_value(root: Value) -> DecideRequest {
-        DecideRequest { root }
+    /// A request from an already parsed JSON value.
+    pub fn from_value(value: &Value) -> DecideRequest {
+        DecideRequest {
+            text: value.to_json(),
+        }
     }
 
-    pub(crate) fn view(&self) -> Result<RequestView<'_>, FieldError> {
-        RequestView::read(&self.root)
+    /// The request's JSON text.
+    pub fn as_json(&self) -> &str {
+        &self.text
     }
 }
 
-static NO_ATTRIBUTES: Value = Value::Null;
+/// A failure while reading a request: bad JSON, or a bad field.
+pub(crate) enum ReadError {
+    Syntax(ParseError),
+    Field(FieldError),
+}
 
-/// The fields of a request, borrowed from its JSON tree.
+impl From<ParseError> for ReadError {
+    fn from(e: ParseError) -> Self {
+        ReadError::Syntax(e)
+    }
+}
+
+impl From<FieldError> for ReadError {
+    fn from(e: FieldError) -> Self {
+        ReadError::Field(e)
+    }
+}
+
+impl ReadError {
+    pub(crate) fn into_error(self) -> Error {
+        match self {
+            ReadError::Syntax(source) => Error::Json {
+                input: Input::Request,
+                source,
+            },
+            ReadError::Field(field) => Error::Invalid {
+                input: Input::Request,
+                field,
+            },
+        }
+    }
+}
+
+type Read<T> = Result<T, ReadError>;
+
+/// A request, read against a model.
 pub(crate) struct RequestView<'a> {
-    pub customer: Option<&'a Object>,
     pub customer_id: Option<String>,
-    pub attributes: &'a Value,
-    pub placement: Option<&'a str>,
-    pub cart: Vec<&'a str>,
-    pub device: Option<&'a str>,
-    pub channel: Option<&'a str>,
+    /// The customer's attributes (`Null` when absent).
+    pub attributes: Value,
+    pub purchases: Vec<Purchase>,
+    pub owned: Vec<u32>,
+    pub contacts: Vec<Contact>,
+    pub placement: Option<Cow<'a, str>>,
+    pub cart: Vec<u32>,
+    pub device: Option<Cow<'a, str>>,
+    pub channel: Option<Cow<'a, str>>,
     pub now: i64,
     pub limit: usize,
     pub seed: u64,
     pub explain: bool,
+}
+
+/// Reads the fields of one object, calling `field` for each key; `allowed` lists the keys it knows, so an
+/// unknown or repeated key is an error naming it.
+fn read_object<'a>(
+    r: &mut Reader<'a>,
+    at: &At<'_>,
+    allowed: &[&str],
+    mut field: impl FnMut(&mut Reader<'a>, usize, &At<'_>) -> Read<()>,
+) -> Read<()> {
+    expect(r, Kind::Object, at)?;
+    r.begin_object()?;
+    let mut seen: u32 = 0;
+    while let Some(key) = r.next_key()? {
+        let Some(index) = allowed.iter().position(|k| *k == key) else {
+            return Err(at
+                .key(&key)
+                .error(format!(
+                    "unknown field (expected one of: {})",
+                    allowed.join(", ")
+                ))
+                .into());
+        };
+        let bit = 1u32 << index;
+        if seen & bit != 0 {
+            return Err(at.key(&key).error("appears twice").into());
+        }
+        seen |= bit;
+        if r.peek()? == Kind::Null {
+            r.null()?;
+            continue;
+        }
+        field(r, index, &at.key(&key))?;
+    }
+    Ok(())
+}
+
+/// Fails unless the next value is of `kind`.
+fn expect(r: &mut Reader<'_>, kind: Kind, at: &At<'_>) -> Read<()> {
+    let found = r.peek()?;
+    if found == kind {
+        Ok(())
+    } else {
+        Err(at
+            .error(format!(
+                "must be {}, found {}",
+                kind.article_name(),
+                found.name()
+            ))
+            .into())
+    }
+}
+
+fn read_str<'a>(r: &mut Reader<'a>, at: &At<'_>) -> Read<Cow<'a, str>> {
+    expect(r, Kind::String, at)?;
+    Ok(r.string()?)
+}
+
+fn read_number(r: &mut Reader<'_>, at: &At<'_>) -> Read<f64> {
+    expect(r, Kind::Number, at)?;
+    Ok(r.number()?)
+}
+
+fn read_count(r: &mut Reader<'_>, max: u64, at: &At<'_>) -> Read<u64> {
+    let n = read_number(r, at)?;
+    if n >= 0.0 && n.fract() == 0.0 && n <= max as f64 {
+        Ok(n as u64)
+    } else {
+        Err(at
+            .error(format!(
+                "must be a whole number from 0 to {max}, found {}",
+                crate::text::Num(n)
+            ))
+            .into())
+    }
+}
+
+fn read_instant(r: &mut Reader<'_>, at: &At<'_>) -> Read<i64> {
+    let text = read_str(r, at)?;
+    crate::time::parse_instant(&text).ok_or_else(|| {
+        at.error(format!(
+            "must be an ISO date or date-time (2026-11-23T10:00:00Z), found \"{text}\""
+        ))
+        .into()
+    })
+}
+
+/// Reads an array, calling `item` for each element with its path.
+fn read_array<'a>(
+    r: &mut Reader<'a>,
+    at: &At<'_>,
+    mut item: impl FnMut(&mut Reader<'a>, &At<'_>) -> Read<()>,
+) -> Read<()> {
+    expect(r, Kind::Array, at)?;
+    r.begin_array()?;
+    let mut index = 0;
+    while r.next_item()? {
+        if index >= MAX_LIST {
+            return Err(at
+                .error(format!("has more than the limit of {MAX_LIST} entries"))
+                .into());
+        }
+        item(r, &at.index(index))?;
+        index += 1;
+    }
+    Ok(())
+}
+
+/// Reads an array of product ids, keeping the ones the model knows (the others cannot match any offer).
+fn read_products(r: &mut Reader<'_>, model: &Model, at: &At<'_>) -> Read<Vec<u32>> {
+    let mut ids = Vec::new();
+    read_array(r, at, |r, at| {
+        let product = read_str(r, at)?;
+        if let Some(id) = model.product_id(&product) {
+            ids.push(id);
+        }
+        Ok(())
+    })?;
+    Ok(ids)
 }
 
 const REQUEST_FIELDS: &[&str] = &["customer", "context", "limit", "seed", "explain"];
@@ -71,76 +241,198 @@ const CONTEXT_FIELDS: &[&str] = &[
     "locale",
     "now",
 ];
+const PURCHASE_FIELDS: &[&str] = &[
+    "productId",
+    "category",
+    "date",
+    "amount",
+    "quantity",
+    "orderId",
+];
+const CONTACT_FIELDS: &[&str] = &["offerId", "event", "at", "placement", "decisionId"];
 
 impl<'a> RequestView<'a> {
-    fn read(root_value: &'a Value) -> Result<RequestView<'a>, FieldError> {
-        let root = At::root("");
-        let obj = decode::object(root_value, &root)?;
-        decode::deny_unknown_keys(obj, REQUEST_FIELDS, &root)?;
-        let customer_at = root.key("customer");
-        let customer = decode::field(obj, "customer")
-            .map(|c| decode::object(c, &customer_at))
-            .transpose()?;
-        let (customer_id, attributes) = match customer {
-            None => (None, &NO_ATTRIBUTES),
-            Some(c) => {
-                decode::deny_unknown_keys(c, CUSTOMER_FIELDS, &customer_at)?;
-                let id = match decode::field(c, "id") {
-                    None => None,
-                    Some(Value::String(s)) => Some(s.clone()),
-                    // Numeric CRM ids are common; hashing their JS string form keeps buckets identical across SDKs.
-                    Some(v @ Value::Number(_)) => Some(v.to_json()),
-                    Some(v) => {
-                        return Err(customer_at.key("id").error(format!(
-                            "must be a string or number, found {}",
-                            v.type_name()
-                        )))
-                    }
-                };
-                let attributes = match decode::field(c, "attributes") {
-                    None => &NO_ATTRIBUTES,
-                    Some(a) => {
-                        decode::object(a, &customer_at.key("attributes"))?;
-                        a
-                    }
-                };
-                (id, attributes)
-            }
+    /// Reads and validates a request against `model`.
+    pub(crate) fn read(model: &Model, text: &'a str) -> Read<RequestView<'a>> {
+        let mut view = RequestView {
+            customer_id: None,
+            attributes: Value::Null,
+            purchases: Vec::new(),
+            owned: Vec::new(),
+            contacts: Vec::new(),
+            placement: None,
+            cart: Vec::new(),
+            device: None,
+            channel: None,
+            now: 0,
+            limit: 3,
+            seed: 0,
+            explain: false,
         };
+        let mut has_now = false;
+        let mut has_context = false;
+        let root = At::root("");
+        let r = &mut Reader::new(text);
+        read_object(r, &root, REQUEST_FIELDS, |r, field, at| {
+            match field {
+                0 => view.read_customer(model, r, at)?,
+                1 => {
+                    has_context = true;
+                    has_now = view.read_context(model, r, at)?;
+                }
+                2 => {
+                    view.limit = read_count(r, MAX_LIMIT, at)? as usize;
+                    if view.limit == 0 {
+                        return Err(at.error("must be at least 1").into());
+                    }
+                }
+                3 => view.seed = read_count(r, 1 << 53, at)?,
+                _ => {
+                    expect(r, Kind::Bool, at)?;
+                    view.explain = r.boolean()?;
+                }
+            }
+            Ok(())
+        })?;
+        r.finish()?;
         let context_at = root.key("context");
-        let context = decode::field(obj, "context")
-            .ok_or_else(|| context_at.error("is required (it carries `now`)"))?;
-        let context = decode::object(context, &context_at)?;
-        decode::deny_unknown_keys(context, CONTEXT_FIELDS, &context_at)?;
-        let now = decode::optional_instant(context, "now", &context_at)?.ok_or_else(|| {
-            context_at
+        if !has_context {
+            return Err(context_at.error("is required (it carries `now`)").into());
+        }
+        if !has_now {
+            return Err(context_at
                 .key("now")
                 .error("is required: the engine reads no clock")
-        })?;
-        for key in ["page", "locale"] {
-            decode::optional_str(context, key, &context_at)?;
+                .into());
         }
-        let cart = decode::string_list(context, "cart", &context_at)?;
-        if cart.len() > crate::profile::MAX_LIST {
-            return Err(context_at.key("cart").error("has too many entries"));
-        }
-        let limit = match decode::optional_count(obj, "limit", MAX_LIMIT, &root)? {
-            None => 3,
-            Some(0) => return Err(root.key("limit").error("must be at least 1")),
-            Some(n) => n as usize,
-        };
-        Ok(RequestView {
-            customer,
-            customer_id,
-            attributes,
-            placement: decode::optional_str(context, "placement", &context_at)?,
-            cart,
-            device: decode::optional_str(context, "device", &context_at)?,
-            channel: decode::optional_str(context, "channel", &context_at)?,
-            now,
-            limit,
-            seed: decode::optional_count(obj, "seed", 1 << 53, &root)?.unwrap_or(0),
-            explain: decode::optional_bool(obj, "explain", &root)?.unwrap_or(false),
+        Ok(view)
+    }
+
+    fn read_customer(&mut self, model: &Model, r: &mut Reader<'a>, at: &At<'_>) -> Read<()> {
+        read_object(r, at, CUSTOMER_FIELDS, |r, field, at| {
+            match field {
+                0 => {
+                    self.customer_id = Some(match r.peek()? {
+                        Kind::String => r.string()?.into_owned(),
+                        // Numeric CRM ids are common; their JS string form keeps buckets identical across SDKs.
+                        Kind::Number => crate::json::number_to_js_string(r.number()?).into_owned(),
+                        other => {
+                            return Err(at
+                                .error(format!(
+                                    "must be a string or number, found {}",
+                                    other.name()
+                                ))
+                                .into())
+                        }
+                    })
+                }
+                1 => {
+                    expect(r, Kind::Object, at)?;
+                    self.attributes = r.value()?;
+                }
+                2 => self.read_purchases(model, r, at)?,
+                3 => self.owned = read_products(r, model, at)?,
+                _ => self.read_contacts(model, r, at)?,
+            }
+            Ok(())
         })
+    }
+
+    fn read_purchases(&mut self, model: &Model, r: &mut Reader<'a>, at: &At<'_>) -> Read<()> {
+        read_array(r, at, |r, at| {
+            let mut purchase = Purchase {
+                at: i64::MIN,
+                product: None,
+                category: None,
+            };
+            read_object(r, at, PURCHASE_FIELDS, |r, field, at| {
+                match field {
+                    0 => purchase.product = model.product_id(&read_str(r, at)?),
+                    1 => purchase.category = model.category_id(&read_str(r, at)?),
+                    2 => purchase.at = read_instant(r, at)?,
+                    3 | 4 => {
+                        let n = read_number(r, at)?;
+                        if n < 0.0 {
+                            return Err(at
+                                .error(format!(
+                                    "must not be negative, found {}",
+                                    crate::text::Num(n)
+                                ))
+                                .into());
+                        }
+                    }
+                    _ => {
+                        read_str(r, at)?;
+                    }
+                }
+                Ok(())
+            })?;
+            if purchase.at == i64::MIN {
+                return Err(at.key("date").error("is required").into());
+            }
+            self.purchases.push(purchase);
+            Ok(())
+        })
+    }
+
+    fn read_contacts(&mut self, model: &Model, r: &mut Reader<'a>, at: &At<'_>) -> Read<()> {
+        read_array(r, at, |r, at| {
+            let mut offer: Option<Option<u32>> = None;
+            let mut event = None;
+            let mut when = None;
+            let mut placement = None;
+            read_object(r, at, CONTACT_FIELDS, |r, field, at| {
+                match field {
+                    0 => offer = Some(model.offer_index(&read_str(r, at)?)),
+                    1 => {
+                        let name = read_str(r, at)?;
+                        event = Some(ContactEvent::parse(&name).ok_or_else(|| {
+                            at.error(format!(
+                                "unknown event \"{name}\" (expected one of: impression, click, accept, dismiss, purchase)"
+                            ))
+                        })?);
+                    }
+                    2 => when = Some(read_instant(r, at)?),
+                    3 => placement = model.placement_id(&read_str(r, at)?),
+                    _ => {
+                        read_str(r, at)?;
+                    }
+                }
+                Ok(())
+            })?;
+            let offer = offer.ok_or_else(|| at.key("offerId").error("is required"))?;
+            let event = event.ok_or_else(|| at.key("event").error("is required"))?;
+            let when = when.ok_or_else(|| at.key("at").error("is required"))?;
+            self.contacts.push(Contact {
+                offer: offer.unwrap_or(u32::MAX),
+                kind: offer.and_then(|o| model.offer(o)).map(|o| o.kind),
+                placement,
+                event,
+                at: when,
+            });
+            Ok(())
+        })
+    }
+
+    /// Reads the context; answers whether it had `now`.
+    fn read_context(&mut self, model: &Model, r: &mut Reader<'a>, at: &At<'_>) -> Read<bool> {
+        let mut has_now = false;
+        read_object(r, at, CONTEXT_FIELDS, |r, field, at| {
+            match field {
+                0 => self.placement = Some(read_str(r, at)?),
+                2 => self.cart = read_products(r, model, at)?,
+                3 => self.device = Some(read_str(r, at)?),
+                4 => self.channel = Some(read_str(r, at)?),
+                6 => {
+                    self.now = read_instant(r, at)?;
+                    has_now = true;
+                }
+                _ => {
+                    read_str(r, at)?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(has_now)
     }
 }

@@ -16,12 +16,14 @@
 mod coerce;
 mod object;
 mod parse;
+mod reader;
 mod write;
 
 pub(crate) use coerce::string_to_number;
 pub use coerce::{js_to_number, js_to_string, number_to_js_string};
 pub use object::Object;
 pub use parse::{parse, ParseError, ParseErrorKind, MAX_DEPTH};
+pub use reader::{Kind, Reader};
 
 use std::fmt;
 

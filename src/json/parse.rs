@@ -102,13 +102,7 @@ fn show_char(c: char) -> String {
 /// assert_eq!(err.to_string(), "line 3, column 1: unexpected character '}', expected a string key");
 /// ```
 pub fn parse(text: &str) -> Result<Value, ParseError> {
-    let mut parser = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        items: Vec::new(),
-        members: Vec::new(),
-    };
+    let mut parser = Parser::new(text);
     parser.skip_whitespace();
     let value = parser.value(0)?;
     parser.skip_whitespace();
@@ -118,10 +112,11 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
     }
 }
 
-struct Parser<'a> {
+/// The scanner behind [`parse`] and the streaming [`super::Reader`].
+pub(super) struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
-    pos: usize,
+    pub(super) pos: usize,
     /// Elements of the arrays being parsed, innermost last: one growing stack instead of one growing
     /// vector per array, so each array is allocated once at its exact length.
     items: Vec<Value>,
@@ -129,18 +124,28 @@ struct Parser<'a> {
     members: Vec<(String, Value)>,
 }
 
-impl Parser<'_> {
-    fn peek(&self) -> Option<u8> {
+impl<'a> Parser<'a> {
+    pub(super) fn new(text: &'a str) -> Parser<'a> {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            items: Vec::new(),
+            members: Vec::new(),
+        }
+    }
+
+    pub(super) fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    fn skip_whitespace(&mut self) {
+    pub(super) fn skip_whitespace(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
         }
     }
 
-    fn error_at(&self, pos: usize, kind: ParseErrorKind) -> ParseError {
+    pub(super) fn error_at(&self, pos: usize, kind: ParseErrorKind) -> ParseError {
         let before = self.bytes.get(..pos).unwrap_or(self.bytes);
         let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
         let line_start = before
@@ -157,7 +162,7 @@ impl Parser<'_> {
     }
 
     /// The error for whatever stands at the current position (or the end of input).
-    fn unexpected(&self, expected: &'static str) -> ParseError {
+    pub(super) fn unexpected(&self, expected: &'static str) -> ParseError {
         let found = self
             .text
             .get(self.pos..)
@@ -169,7 +174,7 @@ impl Parser<'_> {
         self.error_at(self.pos, kind)
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
+    pub(super) fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
         match self.peek() {
             Some(b'{') => self.object(depth + 1),
             Some(b'[') => self.array(depth + 1),
@@ -182,7 +187,7 @@ impl Parser<'_> {
         }
     }
 
-    fn literal(
+    pub(super) fn literal(
         &mut self,
         word: &'static str,
         expected: &'static str,
@@ -270,6 +275,28 @@ impl Parser<'_> {
                 _ => return Err(self.unexpected("',' or '}'")),
             }
         }
+    }
+
+    /// Parses a string starting at its opening quote, borrowing it from the input when it has no escape.
+    pub(super) fn string_cow(&mut self) -> Result<std::borrow::Cow<'a, str>, ParseError> {
+        let quote = self.pos;
+        let start = quote + 1;
+        let text: &'a str = self.text;
+        let end = start
+            + self
+                .bytes
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(self.bytes.len() - start);
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(std::borrow::Cow::Borrowed(
+                text.get(start..end).unwrap_or_default(),
+            ));
+        }
+        self.string().map(std::borrow::Cow::Owned)
     }
 
     /// Parses a string starting at its opening quote.
@@ -405,7 +432,7 @@ impl Parser<'_> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Result<Value, ParseError> {
+    pub(super) fn number(&mut self) -> Result<Value, ParseError> {
         let start = self.pos;
         let negative = self.peek() == Some(b'-');
         if negative {
