@@ -6,6 +6,7 @@
 use crate::arbitration::{ArbitrationSettings, Factors};
 use crate::bucket;
 use crate::catalog::Offer;
+use crate::customer::PreparedCustomer;
 use crate::decision::{Decision, Group, RankedOffer, Reason, SuppressedOffer};
 use crate::decode::{self, At, FieldError};
 use crate::error::{Error, Input};
@@ -15,7 +16,7 @@ use crate::model::Model;
 use crate::policy::{CapState, Suppression};
 use crate::profile::{ContactEvent, Profile};
 use crate::propensity::{propensity, PropensityParts};
-use crate::request::{DecideRequest, ReadError, RequestView};
+use crate::request::{DecideRequest, ReadError, RequestView, CONTACTS_FIELD, CUSTOMER_FIELDS};
 use crate::text::{Fixed, Num};
 
 /// Most events one `record` call may count at once.
@@ -38,7 +39,12 @@ pub struct Engine {
     orphans: LearnedState,
     /// Rank of each offer's id in sorted order, for deterministic tie-breaks without string compares.
     id_rank: Vec<u32>,
+    /// Identifies this engine, so a customer prepared against another model is refused, never misread.
+    token: u64,
 }
+
+/// Source of engine tokens: a counter, not a clock or a random source, so runs stay deterministic.
+static NEXT_ENGINE_TOKEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Engine {
     /// An engine for a validated model, with nothing learned yet.
@@ -58,6 +64,7 @@ impl Engine {
             model,
             orphans: LearnedState::default(),
             id_rank,
+            token: NEXT_ENGINE_TOKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -81,6 +88,63 @@ impl Engine {
         let mut view = RequestView::read(&self.model, request).map_err(ReadError::into_error)?;
         self.decide_view(&mut view)
             .map_err(Error::invalid(Input::Request))
+    }
+
+    /// Reads a customer (`{"id","attributes","purchases","owned","contacts"}`) once, for many decisions.
+    pub fn prepare_customer(&self, customer: &str) -> Result<PreparedCustomer, Error> {
+        PreparedCustomer::read(self, customer)
+    }
+
+    /// Decides for a prepared customer. The request carries the context, `limit`, `seed`, `explain`, and
+    /// optionally `customer.contacts` (added to the prepared ones); the rest of the customer comes from
+    /// `customer`, so giving it again is an error.
+    pub fn decide_for(
+        &self,
+        customer: &PreparedCustomer,
+        request: &str,
+    ) -> Result<Decision<'_>, Error> {
+        let invalid = |path: String, message: &str| Error::Invalid {
+            input: Input::Request,
+            field: FieldError {
+                path,
+                message: message.to_owned(),
+            },
+        };
+        if customer.engine != self.token {
+            return Err(invalid(
+                "customer".to_owned(),
+                "was prepared by another engine",
+            ));
+        }
+        let mut view = RequestView::read(&self.model, request).map_err(ReadError::into_error)?;
+        let repeated = view.customer_fields & !CONTACTS_FIELD;
+        if let Some(field) = (0..CUSTOMER_FIELDS.len()).find(|i| repeated & (1 << i) != 0) {
+            let name = CUSTOMER_FIELDS.get(field).copied().unwrap_or("customer");
+            return Err(invalid(
+                format!("customer.{name}"),
+                "comes from the prepared customer",
+            ));
+        }
+        view.customer_id.clone_from(&customer.id);
+        view.attributes = std::borrow::Cow::Borrowed(&customer.attributes);
+        view.purchases.extend_from_slice(&customer.purchases);
+        view.owned.extend_from_slice(&customer.owned);
+        view.contacts.extend_from_slice(&customer.contacts);
+        self.decide_view(&mut view)
+            .map_err(Error::invalid(Input::Request))
+    }
+
+    /// Decides for a prepared customer from JSON text to JSON text.
+    pub fn decide_for_json(
+        &self,
+        customer: &PreparedCustomer,
+        request: &str,
+    ) -> Result<String, Error> {
+        Ok(self.decide_for(customer, request)?.to_json())
+    }
+
+    pub(crate) fn token(&self) -> u64 {
+        self.token
     }
 
     /// Decides from JSON text and answers JSON text: the path an edge function takes with a request body.

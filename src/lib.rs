@@ -19,6 +19,7 @@ pub mod recommend;
 
 mod arbitration;
 mod catalog;
+mod customer;
 mod decision;
 mod decode;
 mod engine;
@@ -36,6 +37,7 @@ mod time;
 
 pub use arbitration::{ArbitrationSettings, Assignment, Factors};
 pub use catalog::{Offer, OfferKind};
+pub use customer::PreparedCustomer;
 pub use decision::{Decision, Group, RankedOffer, Reason, SuppressedOffer};
 pub use decode::FieldError;
 pub use engine::Engine;

@@ -96,8 +96,10 @@ type Read<T> = Result<T, ReadError>;
 /// A request, read against a model.
 pub(crate) struct RequestView<'a> {
     pub customer_id: Option<String>,
-    /// The customer's attributes (`Null` when absent).
-    pub attributes: Value,
+    /// The customer's attributes (`Null` when absent); borrowed when they come from a prepared customer.
+    pub attributes: Cow<'a, Value>,
+    /// Which fields of `customer` the request gave, by their index in `CUSTOMER_FIELDS`.
+    pub customer_fields: u32,
     pub purchases: Vec<Purchase>,
     pub owned: Vec<u32>,
     pub contacts: Vec<Contact>,
@@ -231,7 +233,9 @@ fn read_products(r: &mut Reader<'_>, model: &Model, at: &At<'_>) -> Read<Vec<u32
 }
 
 const REQUEST_FIELDS: &[&str] = &["customer", "context", "limit", "seed", "explain"];
-const CUSTOMER_FIELDS: &[&str] = &["id", "attributes", "purchases", "owned", "contacts"];
+pub(crate) const CUSTOMER_FIELDS: &[&str] = &["id", "attributes", "purchases", "owned", "contacts"];
+/// The bit of `contacts` in `RequestView::customer_fields`.
+pub(crate) const CONTACTS_FIELD: u32 = 1 << 4;
 const CONTEXT_FIELDS: &[&str] = &[
     "placement",
     "page",
@@ -252,11 +256,12 @@ const PURCHASE_FIELDS: &[&str] = &[
 const CONTACT_FIELDS: &[&str] = &["offerId", "event", "at", "placement", "decisionId"];
 
 impl<'a> RequestView<'a> {
-    /// Reads and validates a request against `model`.
-    pub(crate) fn read(model: &Model, text: &'a str) -> Read<RequestView<'a>> {
-        let mut view = RequestView {
+    /// A request with nothing in it yet.
+    fn empty() -> RequestView<'a> {
+        RequestView {
             customer_id: None,
-            attributes: Value::Null,
+            attributes: Cow::Owned(Value::Null),
+            customer_fields: 0,
             purchases: Vec::new(),
             owned: Vec::new(),
             contacts: Vec::new(),
@@ -268,7 +273,12 @@ impl<'a> RequestView<'a> {
             limit: 3,
             seed: 0,
             explain: false,
-        };
+        }
+    }
+
+    /// Reads and validates a request against `model`.
+    pub(crate) fn read(model: &Model, text: &'a str) -> Read<RequestView<'a>> {
+        let mut view = RequestView::empty();
         let mut has_now = false;
         let mut has_context = false;
         let root = At::root("");
@@ -308,8 +318,18 @@ impl<'a> RequestView<'a> {
         Ok(view)
     }
 
+    /// Reads a customer object on its own (for a prepared customer).
+    pub(crate) fn read_customer_document(model: &Model, text: &'a str) -> Read<RequestView<'a>> {
+        let mut view = RequestView::empty();
+        let r = &mut Reader::new(text);
+        view.read_customer(model, r, &At::root(""))?;
+        r.finish()?;
+        Ok(view)
+    }
+
     fn read_customer(&mut self, model: &Model, r: &mut Reader<'a>, at: &At<'_>) -> Read<()> {
         read_object(r, at, CUSTOMER_FIELDS, |r, field, at| {
+            self.customer_fields |= 1 << field;
             match field {
                 0 => {
                     self.customer_id = Some(match r.peek()? {
@@ -328,7 +348,7 @@ impl<'a> RequestView<'a> {
                 }
                 1 => {
                     expect(r, Kind::Object, at)?;
-                    self.attributes = r.value()?;
+                    self.attributes = Cow::Owned(r.value()?);
                 }
                 2 => self.read_purchases(model, r, at)?,
                 3 => self.owned = read_products(r, model, at)?,

@@ -366,3 +366,80 @@ fn explain_lists_the_ineligible_offers() {
         .collect();
     assert_eq!(ineligible, ["winback", "care-call"]);
 }
+
+#[test]
+fn a_prepared_customer_decides_exactly_like_the_full_request() {
+    let engine = Engine::from_json(&coffee_shop()).unwrap();
+    for path in
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/spec/decide")).unwrap()
+    {
+        let case = json::parse(&std::fs::read_to_string(path.unwrap().path()).unwrap()).unwrap();
+        if case.get("expectedError").is_some() {
+            continue;
+        }
+        let request = case.get("request").unwrap();
+        let full = engine.decide_json(&request.to_json()).unwrap();
+        let customer = request
+            .get("customer")
+            .map_or("{}".to_owned(), Value::to_json);
+        let prepared = engine.prepare_customer(&customer).unwrap();
+        let mut per_call = request.as_object().unwrap().clone();
+        per_call.remove("customer");
+        let split = engine
+            .decide_for_json(&prepared, &Value::Object(per_call).to_json())
+            .unwrap();
+        assert_eq!(split, full);
+    }
+}
+
+#[test]
+fn contacts_sent_with_each_call_add_to_the_prepared_ones() {
+    let engine = Engine::from_json(&coffee_shop()).unwrap();
+    let customer = engine
+        .prepare_customer(
+            r#"{"attributes":{"plan":"pro"},"contacts":[
+            {"offerId":"grinder-pro","event":"impression","at":"2026-11-21T09:00:00Z"},
+            {"offerId":"grinder-pro","event":"impression","at":"2026-11-22T09:00:00Z"},
+            {"offerId":"grinder-pro","event":"click","at":"2026-11-22T09:05:00Z"}]}"#,
+        )
+        .unwrap();
+    let request = |contacts: &str| {
+        format!(
+            r#"{{"customer":{{"contacts":[{contacts}]}},"context":{{"placement":"cart","now":"2026-11-23T10:00:00Z"}}}}"#
+        )
+    };
+    let before = engine.decide_for_json(&customer, &request("")).unwrap();
+    assert_eq!(offer_ids(&before)[0], "grinder-pro");
+    let third = r#"{"offerId":"grinder-pro","event":"impression","at":"2026-11-23T09:00:00Z"}"#;
+    let after = json::parse(&engine.decide_for_json(&customer, &request(third)).unwrap()).unwrap();
+    let suppressed = after.get("suppressed").unwrap().as_array().unwrap();
+    assert_eq!(
+        suppressed[0].get("rule").unwrap().as_str(),
+        Some("offer-cap")
+    );
+}
+
+#[test]
+fn a_prepared_customer_refuses_a_repeated_profile_and_another_engine() {
+    let engine = Engine::from_json(&coffee_shop()).unwrap();
+    let other = Engine::from_json(&coffee_shop()).unwrap();
+    let customer = engine.prepare_customer(r#"{"id":"c1"}"#).unwrap();
+    let err = engine
+        .decide_for(
+            &customer,
+            r#"{"customer":{"purchases":[]},"context":{"now":"2026-11-23"}}"#,
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.path()),
+        ("invalid-request", "customer.purchases")
+    );
+    let err = other
+        .decide_for(&customer, r#"{"context":{"now":"2026-11-23"}}"#)
+        .unwrap_err();
+    assert_eq!((err.code(), err.path()), ("invalid-request", "customer"));
+    let err = engine
+        .prepare_customer(r#"{"purchases":[{"date":"soon"}]}"#)
+        .unwrap_err();
+    assert_eq!(err.path(), "purchases[0].date");
+}
