@@ -163,9 +163,60 @@ fn version_core(input: &str) -> &str {
     }
 }
 
-/// Compares two padded version streams in JavaScript string order.
+/// Compares the padded form of `actual` with an already padded `expected`, in JavaScript string order.
 pub(crate) fn cmp_padded(actual: &str, expected_padded: &str) -> Ordering {
+    if actual.is_ascii() && expected_padded.is_ascii() {
+        let mut buffer = [0u8; PADDED_BUFFER];
+        if let Some(padded) = padded_ascii(actual.as_bytes(), &mut buffer) {
+            // For ASCII, byte order is UTF-16 order.
+            return padded.cmp(expected_padded.as_bytes());
+        }
+    }
     padded_version(actual)
         .map(utf16_key)
         .cmp(expected_padded.chars().map(utf16_key))
+}
+
+/// Room for the padded form of a typical version string without allocating.
+const PADDED_BUFFER: usize = 96;
+
+/// [`padded_version`] for ASCII input, into a stack buffer: the common case of every `$v...` comparison.
+/// `None` when it does not fit.
+fn padded_ascii<'b>(input: &[u8], buffer: &'b mut [u8; PADDED_BUFFER]) -> Option<&'b [u8]> {
+    let input = input.strip_prefix(b"v").unwrap_or(input);
+    let after_terminator = input
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1);
+    let core = match input
+        .get(after_terminator..)?
+        .iter()
+        .position(|&b| b == b'+')
+    {
+        Some(plus) => input.get(..after_terminator + plus)?,
+        None => input,
+    };
+    let separator = |b: &u8| *b == b'-' || *b == b'.';
+    let tilde: &[u8] = b"~";
+    let extra = (core.split(separator).count() == 3).then_some(tilde);
+    let mut len = 0;
+    let mut push = |byte: u8| -> Option<()> {
+        *buffer.get_mut(len)? = byte;
+        len += 1;
+        Some(())
+    };
+    for (i, part) in core.split(separator).chain(extra).enumerate() {
+        if i > 0 {
+            push(b'-')?;
+        }
+        if !part.is_empty() && part.iter().all(u8::is_ascii_digit) {
+            for _ in part.len()..5 {
+                push(b' ')?;
+            }
+        }
+        for &b in part {
+            push(b)?;
+        }
+    }
+    buffer.get(..len)
 }

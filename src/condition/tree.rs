@@ -258,9 +258,15 @@ impl Clause {
             },
             Clause::Attribute(path, test) => match (path, subject) {
                 (Path::Slot(slot), Subject::Resolved(resolved)) => test.eval(resolved.get(*slot)),
-                (Path::Walk(parts), Subject::Element(element)) => match walk(element, parts) {
-                    Found::Borrowed(value) => test.eval(value),
-                    Found::Owned(value) => test.eval(&value),
+                (Path::Walk(parts), Subject::Element(element)) => match (&**parts, element) {
+                    // The common `$elemMatch` shape: one key of an object element.
+                    ([key], Value::Object(object)) => {
+                        test.eval(object.get(key).unwrap_or(&Value::Null))
+                    }
+                    _ => match walk(element, parts) {
+                        Found::Borrowed(value) => test.eval(value),
+                        Found::Owned(value) => test.eval(&value),
+                    },
                 },
                 // The compiler never mixes them; a mismatch reads as a missing attribute.
                 _ => test.eval(&Value::Null),
