@@ -83,10 +83,8 @@ impl<R: BufRead> CsvReader<R> {
             if detect_delimiter {
                 self.delimiter = detect(&self.raw);
             }
-            if self.raw.contains(&b'"') {
+            if !self.split_plain() {
                 self.split_quoted()?;
-            } else {
-                self.split_plain();
             }
             return Ok(true);
         }
@@ -106,7 +104,8 @@ impl<R: BufRead> CsvReader<R> {
         Ok(true)
     }
 
-    fn split_plain(&mut self) {
+    /// Splits an unquoted record in one pass; false (and nothing to use) if it has a quote.
+    fn split_plain(&mut self) -> bool {
         self.quoted = false;
         self.ranges.clear();
         let mut start = 0;
@@ -114,9 +113,12 @@ impl<R: BufRead> CsvReader<R> {
             if c == self.delimiter {
                 self.ranges.push((start, i));
                 start = i + 1;
+            } else if c == b'"' {
+                return false;
             }
         }
         self.ranges.push((start, self.raw.len()));
+        true
     }
 
     fn split_quoted(&mut self) -> Result<(), CsvError> {

@@ -2,77 +2,122 @@
 //!
 //! Same-day purchases count once, and an orders file need not be sorted, so telling a new purchase day
 //! from a repeat needs the days already seen. Rows that arrive in date order (the usual export) only append;
-//! a row out of order decodes the customer's days and re-encodes them. When the caller did not fix `as_of`
-//! the day's spend is kept beside each day, so windows ending at the last date can be summed at the end.
+//! a row out of order decodes the customer's days and re-encodes them. The first 14 bytes (about ten
+//! purchase days) live inside the log itself, so most customers never touch the heap, and the log stays 24
+//! bytes (it sits in the customer table's slots, where every byte costs cache).
 
-/// A sorted set of day numbers, optionally with a spend per day.
-#[derive(Clone, Debug, Default)]
+/// Where a purchase day landed in a customer's sorted days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Landed {
+    /// A new day, now at this position.
+    New(usize),
+    /// A day already there, at this position.
+    Seen(usize),
+}
+
+const INLINE: usize = 14;
+
+#[derive(Clone, Debug)]
+enum Bytes {
+    Inline([u8; INLINE], u8),
+    /// Boxed so the enum stays two words (a bare `Vec` would make every customer's log a word longer).
+    #[allow(clippy::box_collection)]
+    Heap(Box<Vec<u8>>),
+}
+
+/// A sorted set of day numbers.
+#[derive(Clone, Debug)]
 pub(crate) struct DayLog {
-    bytes: Vec<u8>,
-    /// Spend per day, parallel to the days (only when spends are kept).
-    spends: Vec<f64>,
+    bytes: Bytes,
     len: u32,
     last: i32,
 }
 
+impl Default for DayLog {
+    fn default() -> Self {
+        DayLog {
+            bytes: Bytes::Inline([0; INLINE], 0),
+            len: 0,
+            last: 0,
+        }
+    }
+}
+
 impl DayLog {
-    /// Records a purchase of `spend` on `day`. Returns true if the day is new.
-    pub(crate) fn insert(&mut self, day: i32, spend: f64, keep_spend: bool) -> bool {
+    fn push(&mut self, v: u64) {
+        let mut buf = [0u8; 10];
+        let n = encode(v, &mut buf);
+        let encoded = buf.get(..n).unwrap_or_default();
+        match &mut self.bytes {
+            Bytes::Inline(inline, used) if usize::from(*used) + n <= INLINE => {
+                let start = usize::from(*used);
+                for (dst, src) in inline.iter_mut().skip(start).zip(encoded) {
+                    *dst = *src;
+                }
+                *used += n as u8;
+            }
+            Bytes::Inline(inline, used) => {
+                let mut heap = Vec::with_capacity(64);
+                heap.extend_from_slice(inline.get(..usize::from(*used)).unwrap_or_default());
+                heap.extend_from_slice(encoded);
+                self.bytes = Bytes::Heap(Box::new(heap));
+            }
+            Bytes::Heap(heap) => heap.extend_from_slice(encoded),
+        }
+    }
+
+    fn raw(&self) -> &[u8] {
+        match &self.bytes {
+            Bytes::Inline(inline, used) => inline.get(..usize::from(*used)).unwrap_or_default(),
+            Bytes::Heap(heap) => heap.as_slice(),
+        }
+    }
+
+    /// Records a purchase on `day`.
+    pub(crate) fn insert(&mut self, day: i32) -> Landed {
         if self.len == 0 || day > self.last {
             let delta = if self.len == 0 {
                 zigzag(day)
             } else {
                 u64::from(day.abs_diff(self.last))
             };
-            push_varint(&mut self.bytes, delta);
+            self.push(delta);
             self.last = day;
             self.len += 1;
-            if keep_spend {
-                self.spends.push(spend);
-            }
-            return true;
+            return Landed::New(self.len as usize - 1);
         }
         if day == self.last {
-            if let Some(s) = self.spends.last_mut() {
-                *s += spend;
-            }
-            return false;
+            return Landed::Seen(self.len as usize - 1);
         }
         let mut days = self.days();
         match days.binary_search(&day) {
-            Ok(i) => {
-                if let Some(s) = self.spends.get_mut(i) {
-                    *s += spend;
-                }
-                false
-            }
+            Ok(i) => Landed::Seen(i),
             Err(i) => {
                 days.insert(i, day);
-                if keep_spend && i <= self.spends.len() {
-                    self.spends.insert(i, spend);
-                }
-                self.bytes.clear();
-                let mut prev = None;
+                self.bytes = Bytes::Inline([0; INLINE], 0);
+                self.len = 0;
                 for d in days {
-                    let delta = match prev {
-                        None => zigzag(d),
-                        Some(p) => u64::from(d.abs_diff(p)),
+                    let delta = if self.len == 0 {
+                        zigzag(d)
+                    } else {
+                        u64::from(d.abs_diff(self.last))
                     };
-                    push_varint(&mut self.bytes, delta);
-                    prev = Some(d);
+                    self.push(delta);
+                    self.last = d;
+                    self.len += 1;
                 }
-                self.len += 1;
-                true
+                Landed::New(i)
             }
         }
     }
 
     /// The days, ascending.
     pub(crate) fn days(&self) -> Vec<i32> {
+        let raw = self.raw();
         let mut out = Vec::with_capacity(self.len as usize);
         let mut pos = 0;
         let mut prev: Option<i32> = None;
-        while let Some((v, next)) = read_varint(&self.bytes, pos) {
+        while let Some((v, next)) = decode(raw, pos) {
             pos = next;
             let d = match prev {
                 None => unzigzag(v),
@@ -82,11 +127,6 @@ impl DayLog {
             prev = Some(d);
         }
         out
-    }
-
-    /// The spend of each day, parallel to [`DayLog::days`] (empty unless spends were kept).
-    pub(crate) fn spends(&self) -> &[f64] {
-        &self.spends
     }
 }
 
@@ -99,15 +139,21 @@ fn unzigzag(v: u64) -> i32 {
     ((v >> 1) as i32) ^ -((v & 1) as i32)
 }
 
-fn push_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
+fn encode(mut v: u64, out: &mut [u8; 10]) -> usize {
+    let mut n = 0;
+    for slot in out.iter_mut() {
+        n += 1;
+        if v < 0x80 {
+            *slot = v as u8;
+            break;
+        }
+        *slot = (v as u8) | 0x80;
         v >>= 7;
     }
-    out.push(v as u8);
+    n
 }
 
-fn read_varint(bytes: &[u8], mut pos: usize) -> Option<(u64, usize)> {
+fn decode(bytes: &[u8], mut pos: usize) -> Option<(u64, usize)> {
     let mut v = 0u64;
     let mut shift = 0;
     loop {
@@ -132,13 +178,41 @@ mod tests {
     fn days_in_any_order_come_back_sorted_and_distinct() {
         let mut log = DayLog::default();
         let input = [10, 12, 12, 5, 300, -4, 10, 11, 100_000];
-        let new: Vec<bool> = input.iter().map(|&d| log.insert(d, 1.0, true)).collect();
+        let landed: Vec<Landed> = input.iter().map(|&d| log.insert(d)).collect();
+        use Landed::*;
         assert_eq!(
-            new,
-            [true, true, false, true, true, true, false, true, true]
+            landed,
+            [
+                New(0),
+                New(1),
+                Seen(1),
+                New(0),
+                New(3),
+                New(0),
+                Seen(2),
+                New(3),
+                New(6)
+            ]
         );
         assert_eq!(log.days(), vec![-4, 5, 10, 11, 12, 300, 100_000]);
-        assert_eq!(log.spends(), &[1.0, 1.0, 2.0, 1.0, 2.0, 1.0, 1.0]);
         assert_eq!(log.len, 7);
+    }
+
+    #[test]
+    fn the_log_stays_three_words() {
+        assert_eq!(std::mem::size_of::<DayLog>(), 24);
+    }
+
+    #[test]
+    fn long_histories_spill_to_the_heap_and_survive_reinsertion() {
+        let mut log = DayLog::default();
+        let days: Vec<i32> = (0..500).map(|i| 10_000 + i * 3).collect();
+        for &d in days.iter().rev() {
+            log.insert(d);
+        }
+        for &d in &days {
+            assert!(matches!(log.insert(d), Landed::Seen(_)));
+        }
+        assert_eq!(log.days(), days);
     }
 }

@@ -29,6 +29,7 @@ mod csv;
 mod date;
 mod daylog;
 mod gamma_gamma;
+mod index;
 pub mod leads;
 pub mod loyalty;
 mod model;

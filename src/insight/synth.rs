@@ -168,7 +168,6 @@ impl SyntheticOrders {
     }
 
     fn refill(&mut self) {
-        use std::io::Write;
         self.buf.clear();
         self.pos = 0;
         if !self.header_done {
@@ -182,15 +181,34 @@ impl SyntheticOrders {
             let day = (self.emitted * u64::from(self.days) / self.rows.max(1)) as usize;
             let cents = 500 + self.rng.below(20_000);
             let date = self.dates.get(day).map_or("1970-01-01", String::as_str);
-            let _ = writeln!(
-                self.buf,
-                "c{customer},{date},{}.{:02}",
-                cents / 100,
-                cents % 100
-            );
+            self.buf.push(b'c');
+            push_decimal(&mut self.buf, customer);
+            self.buf.push(b',');
+            self.buf.extend_from_slice(date.as_bytes());
+            self.buf.push(b',');
+            push_decimal(&mut self.buf, cents / 100);
+            self.buf.push(b'.');
+            self.buf.push(b'0' + (cents / 10 % 10) as u8);
+            self.buf.push(b'0' + (cents % 10) as u8);
+            self.buf.push(b'\n');
             self.emitted += 1;
         }
     }
+}
+
+/// Appends `v` in decimal (the generator writes millions of numbers; `write!` would dominate its cost).
+fn push_decimal(out: &mut Vec<u8>, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut n = 0;
+    for slot in digits.iter_mut() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+        n += 1;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend(digits.iter().take(n).rev());
 }
 
 impl Read for SyntheticOrders {
