@@ -421,11 +421,16 @@ fn duplicate_keys_are_rejected_by_name() {
     for i in 0..40 {
         text.push_str(&format!("\"k{i}\":{i},"));
     }
+    let big = text.clone();
     text.push_str("\"k7\":0}");
-    assert_eq!(
-        parse(&text).unwrap_err().kind,
-        ParseErrorKind::DuplicateKey { key: "k7".into() }
-    );
+    let e = parse(&text).unwrap_err();
+    assert_eq!(e.kind, ParseErrorKind::DuplicateKey { key: "k7".into() });
+    assert_eq!((e.line, e.column), (1, text.rfind("\"k7\"").unwrap() + 1));
+    // Of two repeated keys, the one repeated first in the text is reported.
+    let two = format!("{big}\"k30\":0,\"k3\":0}}");
+    let e = parse(&two).unwrap_err();
+    assert_eq!(e.kind, ParseErrorKind::DuplicateKey { key: "k30".into() });
+    assert_eq!(e.column, two.rfind("\"k30\"").unwrap() + 1);
     // Escaped and raw spellings of one key are the same key.
     assert_eq!(
         parse(r#"{"a":1,"\u0061":2}"#).unwrap_err().kind,

@@ -5,14 +5,13 @@
 //! overflow). Fast because models and requests cross the Wasm boundary as JSON text: strings without escapes
 //! are copied in one slice, integers of up to 15 digits skip the float parser.
 
-use std::collections::HashSet;
-
 use super::{Object, Value};
 
 /// The deepest nesting of arrays and objects [`parse`] accepts: 128 levels.
 pub const MAX_DEPTH: usize = 128;
 
-/// Objects with more keys than this check duplicates with a hash set instead of a linear scan.
+/// Objects with more keys than this check duplicates by sorting when they close, instead of scanning the
+/// keys before each new one.
 const LINEAR_DUPLICATE_SCAN: usize = 32;
 
 /// Why JSON text was rejected, and where: line and column are 1-based, the column counts characters
@@ -122,6 +121,8 @@ pub(super) struct Parser<'a> {
     items: Vec<Value>,
     /// Members of the objects being parsed, likewise.
     members: Vec<(String, Value)>,
+    /// Where each member's key starts, parallel to `members`, for duplicate-key errors.
+    key_positions: Vec<usize>,
 }
 
 impl<'a> Parser<'a> {
@@ -132,6 +133,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             items: Vec::new(),
             members: Vec::new(),
+            key_positions: Vec::new(),
         }
     }
 
@@ -242,7 +244,6 @@ impl<'a> Parser<'a> {
             return Ok(Value::Object(Object::new()));
         }
         let start = self.members.len();
-        let mut seen: Option<HashSet<String>> = None;
         loop {
             if self.peek() != Some(b'"') {
                 return Err(self.unexpected("a string key"));
@@ -250,7 +251,7 @@ impl<'a> Parser<'a> {
             let key_pos = self.pos;
             let key = self.string()?;
             let siblings = self.members.get(start..).unwrap_or_default();
-            if is_duplicate(siblings, &mut seen, &key) {
+            if siblings.len() < LINEAR_DUPLICATE_SCAN && siblings.iter().any(|(k, _)| *k == key) {
                 return Err(self.error_at(key_pos, ParseErrorKind::DuplicateKey { key }));
             }
             self.skip_whitespace();
@@ -261,6 +262,7 @@ impl<'a> Parser<'a> {
             self.skip_whitespace();
             let value = self.value(depth)?;
             self.members.push((key, value));
+            self.key_positions.push(key_pos);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => {
@@ -270,6 +272,10 @@ impl<'a> Parser<'a> {
                 Some(b'}') => {
                     self.pos += 1;
                     let members = self.members.split_off(start);
+                    let positions = self.key_positions.split_off(start);
+                    if members.len() > LINEAR_DUPLICATE_SCAN {
+                        self.check_duplicates(&members, &positions)?;
+                    }
                     return Ok(Value::Object(Object::from_unique(members)));
                 }
                 _ => return Err(self.unexpected("',' or '}'")),
@@ -349,6 +355,33 @@ impl<'a> Parser<'a> {
     /// The text between two byte positions; both always sit next to ASCII bytes, so on char boundaries.
     fn slice(&self, start: usize, end: usize) -> &str {
         self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// The duplicate-key check of a large object: sorts the keys and reports the earliest repeated one.
+    fn check_duplicates(
+        &self,
+        members: &[(String, Value)],
+        positions: &[usize],
+    ) -> Result<(), ParseError> {
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        let key = |i: usize| members.get(i).map_or("", |(k, _)| k.as_str());
+        crate::sort::sort_by(&mut order, |&a, &b| (key(a), a) < (key(b), b));
+        let repeated = order
+            .windows(2)
+            .filter_map(|pair| match pair {
+                [a, b] if key(*a) == key(*b) => Some(*a.max(b)),
+                _ => None,
+            })
+            .min();
+        match repeated {
+            Some(i) => Err(self.error_at(
+                positions.get(i).copied().unwrap_or(0),
+                ParseErrorKind::DuplicateKey {
+                    key: key(i).to_owned(),
+                },
+            )),
+            None => Ok(()),
+        }
     }
 
     fn control_character(&self, b: u8) -> ParseError {
@@ -491,19 +524,6 @@ impl<'a> Parser<'a> {
             )),
         }
     }
-}
-
-/// Whether `key` is already among `siblings`; switches to a hash set once the object grows past a few keys.
-fn is_duplicate(
-    siblings: &[(String, Value)],
-    seen: &mut Option<HashSet<String>>,
-    key: &str,
-) -> bool {
-    if siblings.len() < LINEAR_DUPLICATE_SCAN {
-        return siblings.iter().any(|(k, _)| k == key);
-    }
-    let set = seen.get_or_insert_with(|| siblings.iter().map(|(k, _)| k.clone()).collect());
-    !set.insert(key.to_owned())
 }
 
 fn hex_value(digits: [u8; 4]) -> Option<u32> {
