@@ -6,7 +6,7 @@
 
 use crate::bucket;
 use crate::decode::{self, At, FieldError};
-use crate::json::{Object, Value};
+use crate::json::Value;
 use crate::text::Num;
 
 /// Tunable weights of the priority formula.
@@ -184,14 +184,5 @@ impl Factors {
             self.value.powf(settings.value_exponent)
         };
         self.propensity * self.context_weight * value * self.lever
-    }
-
-    pub(crate) fn to_json(&self) -> Object {
-        let mut o = Object::with_capacity(4);
-        o.insert("propensity", self.propensity);
-        o.insert("contextWeight", self.context_weight);
-        o.insert("value", self.value);
-        o.insert("lever", self.lever);
-        o
     }
 }

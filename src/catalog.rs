@@ -257,24 +257,35 @@ impl Offer {
         self.starts.is_none_or(|s| now >= s) && self.ends.is_none_or(|e| now < e)
     }
 
-    /// The display fields of the offer, as a renderer needs them.
-    pub(crate) fn display_fields(&self, out: &mut crate::json::Object) {
-        out.insert("id", self.id.as_str());
-        out.insert("title", self.title.as_str());
-        out.insert("description", self.description.as_str());
-        out.insert("kind", self.kind.name());
-        optional(out, "category", self.category.as_deref());
-        optional(out, "productId", self.product_id.as_deref());
-        out.insert("price", self.price);
-        out.insert("currency", self.currency.as_str());
-        optional(out, "image", self.image.as_deref());
-        optional(out, "link", self.link.as_deref());
-    }
-}
-
-fn optional(out: &mut crate::json::Object, key: &str, value: Option<&str>) {
-    if let Some(v) = value {
-        out.insert(key, v);
+    /// Writes the display fields of the offer, as a renderer needs them (absent optional fields are omitted).
+    pub(crate) fn write_display_fields(&self, w: &mut crate::json::Writer) {
+        let fields: [(&str, Option<&str>); 6] = [
+            ("id", Some(&self.id)),
+            ("title", Some(&self.title)),
+            ("description", Some(&self.description)),
+            ("kind", Some(self.kind.name())),
+            ("category", self.category.as_deref()),
+            ("productId", self.product_id.as_deref()),
+        ];
+        for (key, value) in fields {
+            if let Some(v) = value {
+                w.key(key);
+                w.string(v);
+            }
+        }
+        w.key("price");
+        w.number(self.price);
+        w.key("currency");
+        w.string(&self.currency);
+        for (key, value) in [
+            ("image", self.image.as_deref()),
+            ("link", self.link.as_deref()),
+        ] {
+            if let Some(v) = value {
+                w.key(key);
+                w.string(v);
+            }
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::arbitration::{Assignment, Factors};
 use crate::catalog::Offer;
-use crate::json::{Object, Value};
+use crate::json::{Value, Writer};
 use crate::policy::Suppression;
 use crate::propensity::PropensityParts;
 use crate::time::format_instant;
@@ -92,95 +92,143 @@ pub struct Decision<'m> {
 }
 
 impl Decision<'_> {
-    /// The decision as JSON.
-    pub fn to_value(&self) -> Value {
-        let mut o = Object::with_capacity(12);
-        o.insert("decisionId", self.decision_id.as_str());
+    /// The decision as compact JSON text, written in one pass with no intermediate tree.
+    pub fn to_json(&self) -> String {
+        let mut w = Writer::new();
+        w.begin_object();
+        w.key("decisionId");
+        w.string(&self.decision_id);
         if let Some(id) = &self.customer_id {
-            o.insert("customerId", id.as_str());
+            w.key("customerId");
+            w.string(id);
         }
         if let Some(p) = &self.placement {
-            o.insert("placement", p.as_str());
+            w.key("placement");
+            w.string(p);
         }
-        o.insert("at", format_instant(self.at));
-        o.insert("group", self.group.name());
+        w.key("at");
+        w.string(&format_instant(self.at));
+        w.key("group");
+        w.string(self.group.name());
         if let Some(a) = &self.assignment {
-            let mut split = Object::with_capacity(3);
-            split.insert("id", a.split.as_str());
-            split.insert("variation", a.variation);
-            split.insert("name", a.name.as_str());
-            o.insert("split", split);
+            w.key("split");
+            w.begin_object();
+            w.key("id");
+            w.string(&a.split);
+            w.key("variation");
+            w.number(a.variation as f64);
+            w.key("name");
+            w.string(&a.name);
+            w.end_object();
         }
         if let Some(b) = &self.blocked {
-            o.insert("blocked", suppression_json(b));
+            w.key("blocked");
+            w.begin_object();
+            write_suppression(&mut w, b);
+            w.end_object();
         }
-        o.insert(
-            "offers",
-            Value::Array(self.offers.iter().map(ranked_json).collect()),
-        );
-        let suppressed = self
-            .suppressed
-            .iter()
-            .map(|s| {
-                let mut item = suppression_json(&s.suppression);
-                item.insert("id", s.offer.id.as_str());
-                Value::Object(item)
-            })
-            .collect();
-        o.insert("suppressed", Value::Array(suppressed));
-        o.insert("candidates", self.candidates);
-        o.insert("ineligibleCount", self.ineligible_count);
+        w.key("offers");
+        w.begin_array();
+        for offer in &self.offers {
+            write_ranked(&mut w, offer);
+        }
+        w.end_array();
+        w.key("suppressed");
+        w.begin_array();
+        for s in &self.suppressed {
+            w.begin_object();
+            write_suppression(&mut w, &s.suppression);
+            w.key("id");
+            w.string(&s.offer.id);
+            w.end_object();
+        }
+        w.end_array();
+        w.key("candidates");
+        w.number(self.candidates as f64);
+        w.key("ineligibleCount");
+        w.number(self.ineligible_count as f64);
         if !self.ineligible.is_empty() {
-            o.insert(
-                "ineligible",
-                Value::Array(self.ineligible.iter().map(|&id| Value::from(id)).collect()),
-            );
+            w.key("ineligible");
+            w.begin_array();
+            for id in &self.ineligible {
+                w.string(id);
+            }
+            w.end_array();
         }
-        Value::Object(o)
+        w.end_object();
+        w.finish()
     }
 
-    /// The decision as compact JSON text.
-    pub fn to_json(&self) -> String {
-        self.to_value().to_json()
+    /// The decision as a JSON value.
+    pub fn to_value(&self) -> Value {
+        // The text is well-formed by construction; `Null` would only mean a bug in the writer.
+        crate::json::parse(&self.to_json()).unwrap_or(Value::Null)
     }
 }
 
-fn suppression_json(s: &Suppression) -> Object {
-    let mut o = Object::with_capacity(3);
-    o.insert("rule", s.rule.as_str());
-    o.insert("reason", s.reason.as_str());
-    o
+fn write_suppression(w: &mut Writer, s: &Suppression) {
+    w.key("rule");
+    w.string(&s.rule);
+    w.key("reason");
+    w.string(&s.reason);
 }
 
-fn ranked_json(r: &RankedOffer<'_>) -> Value {
-    let mut o = Object::with_capacity(16);
-    o.insert("rank", r.rank);
-    r.offer.display_fields(&mut o);
-    o.insert("score", r.score);
-    o.insert("factors", r.factors.to_json());
+fn write_ranked(w: &mut Writer, r: &RankedOffer<'_>) {
+    let numbers = |w: &mut Writer, fields: &[(&str, f64)]| {
+        for &(key, n) in fields {
+            w.key(key);
+            w.number(n);
+        }
+    };
+    w.begin_object();
+    w.key("rank");
+    w.number(r.rank as f64);
+    r.offer.write_display_fields(w);
+    w.key("score");
+    w.number(r.score);
+    w.key("factors");
+    w.begin_object();
+    let f = &r.factors;
+    numbers(
+        w,
+        &[
+            ("propensity", f.propensity),
+            ("contextWeight", f.context_weight),
+            ("value", f.value),
+            ("lever", f.lever),
+        ],
+    );
+    w.end_object();
     let p = &r.propensity;
-    let mut parts = Object::with_capacity(7);
-    parts.insert("posterior", p.posterior);
-    parts.insert("successes", p.successes as f64);
-    parts.insert("impressions", p.impressions as f64);
-    if let Some(s) = &p.segment {
-        parts.insert("segment", s.as_str());
+    w.key("propensity");
+    w.begin_object();
+    numbers(
+        w,
+        &[
+            ("posterior", p.posterior),
+            ("successes", p.successes as f64),
+            ("impressions", p.impressions as f64),
+        ],
+    );
+    if let Some(segment) = &p.segment {
+        w.key("segment");
+        w.string(segment);
     }
     if let Some(a) = p.affinity {
-        parts.insert("affinity", a);
+        numbers(w, &[("affinity", a)]);
     }
-    parts.insert("affinityMultiplier", p.affinity_multiplier);
-    o.insert("propensity", parts);
-    let reasons = r
-        .reasons
-        .iter()
-        .map(|reason| {
-            let mut item = Object::with_capacity(2);
-            item.insert("code", reason.code);
-            item.insert("text", reason.text.as_str());
-            Value::Object(item)
-        })
-        .collect();
-    o.insert("reasons", Value::Array(reasons));
-    Value::Object(o)
+    numbers(w, &[("affinityMultiplier", p.affinity_multiplier)]);
+    w.end_object();
+    w.key("reasons");
+    w.begin_array();
+    for reason in &r.reasons {
+        w.begin_object();
+        w.key("code");
+        w.string(reason.code);
+        w.key("text");
+        w.string(&reason.text);
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
 }

@@ -4,7 +4,7 @@
 //! number format (JavaScript's `Number.prototype.toString`, via `ryu-js`) and the string escapes must match
 //! it exactly. Writing recurses once per nesting level: parsed values are at most [`super::MAX_DEPTH`] deep.
 
-use super::{number_to_js_string, Value};
+use super::Value;
 
 pub(super) fn write_value(value: &Value, out: &mut String) {
     match value {
@@ -38,12 +38,118 @@ pub(super) fn write_value(value: &Value, out: &mut String) {
     }
 }
 
-/// `JSON.stringify` writes non-finite numbers as `null`.
-fn write_number(n: f64, out: &mut String) {
-    if n.is_finite() {
-        out.push_str(&number_to_js_string(n));
-    } else {
+/// `JSON.stringify` writes non-finite numbers as `null`. Formats on the stack: no allocation per number.
+pub(super) fn write_number(n: f64, out: &mut String) {
+    if !n.is_finite() {
         out.push_str("null");
+    } else if n == 0.0 {
+        out.push('0');
+    } else {
+        out.push_str(ryu_js::Buffer::new().format_finite(n));
+    }
+}
+
+/// Writes JSON text straight into a buffer, with no tree in between: how decisions are written, since a
+/// tree would cost an allocation per key and per string of every ranked and suppressed offer.
+///
+/// ```
+/// let mut w = nextoffer::json::Writer::new();
+/// w.begin_object();
+/// w.key("ids");
+/// w.begin_array();
+/// w.string("a\"b");
+/// w.number(1.5);
+/// w.end_array();
+/// w.end_object();
+/// assert_eq!(w.finish(), r#"{"ids":["a\"b",1.5]}"#);
+/// ```
+#[derive(Debug, Default)]
+pub struct Writer {
+    out: String,
+    /// Whether the next value or key needs a comma before it.
+    after_value: bool,
+}
+
+impl Writer {
+    /// An empty writer.
+    pub fn new() -> Writer {
+        Writer {
+            out: String::with_capacity(1024),
+            after_value: false,
+        }
+    }
+
+    fn separate(&mut self) {
+        if self.after_value {
+            self.out.push(',');
+        }
+    }
+
+    /// Opens an object.
+    pub fn begin_object(&mut self) {
+        self.separate();
+        self.out.push('{');
+        self.after_value = false;
+    }
+
+    /// Closes the current object.
+    pub fn end_object(&mut self) {
+        self.out.push('}');
+        self.after_value = true;
+    }
+
+    /// Opens an array.
+    pub fn begin_array(&mut self) {
+        self.separate();
+        self.out.push('[');
+        self.after_value = false;
+    }
+
+    /// Closes the current array.
+    pub fn end_array(&mut self) {
+        self.out.push(']');
+        self.after_value = true;
+    }
+
+    /// Writes a key of the current object; its value follows.
+    pub fn key(&mut self, key: &str) {
+        self.separate();
+        write_string(key, &mut self.out);
+        self.out.push(':');
+        self.after_value = false;
+    }
+
+    /// Writes a string value.
+    pub fn string(&mut self, s: &str) {
+        self.separate();
+        write_string(s, &mut self.out);
+        self.after_value = true;
+    }
+
+    /// Writes a number value (`null` when not finite, as `JSON.stringify` does).
+    pub fn number(&mut self, n: f64) {
+        self.separate();
+        write_number(n, &mut self.out);
+        self.after_value = true;
+    }
+
+    /// Writes a boolean value.
+    pub fn boolean(&mut self, b: bool) {
+        self.separate();
+        self.out.push_str(if b { "true" } else { "false" });
+        self.after_value = true;
+    }
+
+    /// Writes any value.
+    pub fn value(&mut self, value: &Value) {
+        self.separate();
+        write_value(value, &mut self.out);
+        self.after_value = true;
+    }
+
+    /// The text written.
+    pub fn finish(self) -> String {
+        self.out
     }
 }
 
