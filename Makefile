@@ -157,7 +157,7 @@ validate:
 # ----------------------------------------------------------------------------------------------- benches
 
 # The benchmarks report the .wasm size against its budget rather than stop on it.
-bench: deps-rust deps-wasm-bindgen deps-npm
+bench: deps-rust deps-wasm-bindgen deps-npm data
 	SIZE_BUDGET=warn scripts/build-pkg.sh
 	scripts/bench.sh
 

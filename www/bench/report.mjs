@@ -155,14 +155,18 @@ offer's condition with the customer's attributes, then a sort by value × lever.
 policies, propensity or reasons, which the engine does; it is the floor a JavaScript implementation starts from.
 `;
 
-// Other native benches (benches/NAME.rs) leave their printed figures in bench-out/NAME.txt.
+// Other native benches (benches/NAME.rs) leave their printed figures in bench-out/NAME.txt, and their Python
+// peers (www/bench/NAME_peer.py) in bench-out/NAME_peer.txt.
 const others = readdirSync(benchDir)
   .filter((name) => name.endsWith(".txt"))
   .sort()
   .map((name) => {
-    const bench = name.replace(/\.txt$/, "");
+    const stem = name.replace(/\.txt$/, "");
     const output = readFileSync(join(benchDir, name), "utf8").trimEnd();
-    return `\n## \`cargo bench --bench ${bench}\`\n\nAs printed by \`benches/${bench}.rs\` in the same run:\n\n\`\`\`\n${output}\n\`\`\`\n`;
+    const source = stem.endsWith("_peer")
+      ? `\`python www/bench/${stem}.py\` (the peer of \`benches/${stem.replace(/_peer$/, "")}.rs\`)`
+      : `\`cargo bench --bench ${stem}\` (\`benches/${stem}.rs\`)`;
+    return `\n## ${source}\n\nAs printed in the same run:\n\n\`\`\`\n${output}\n\`\`\`\n`;
   })
   .join("");
 
