@@ -48,7 +48,7 @@ pub enum ConditionErrorKind {
         /// The name given.
         name: String,
     },
-    /// A regular expression that does not compile (or uses a feature `regex-lite` lacks, such as
+    /// A regular expression that does not compile (or uses a feature the engine lacks, such as
     /// look-around or backreferences, or exceeds its size limit).
     #[error("invalid regex \"{pattern}\": {reason}")]
     InvalidRegex {

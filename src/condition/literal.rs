@@ -1,6 +1,6 @@
 //! Regex patterns that are plain text (`^/checkout`, `@example\.com$`, `-12-25$`), matched with string
 //! operations instead of the regex engine: the common GrowthBook targeting patterns, several times faster
-//! than `regex-lite`'s general matcher.
+//! than simulating an automaton.
 
 /// A pattern of literal characters, optionally anchored at either end.
 #[derive(Clone, Debug)]
@@ -8,7 +8,8 @@ pub(crate) struct Literal {
     text: Box<str>,
     start: bool,
     end: bool,
-    /// ASCII-case-insensitive (`$regexi`), as `regex-lite` folds only ASCII.
+    /// Case-insensitive (`$regexi`). Only ASCII patterns get here, and JavaScript's case folding never maps
+    /// between ASCII and non-ASCII, so comparing ASCII case-insensitively is exact.
     insensitive: bool,
 }
 

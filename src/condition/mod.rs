@@ -24,6 +24,14 @@
 //! condition groups, cycles matching nobody), `$inGroup`/`$notInGroup` matching nobody for a group without a
 //! list of values, and `$elemMatch` testing falsy elements (`0`, `""`, `false`) and skipping only `null`.
 //!
+//! ## Speed
+//! Every clause is a pure function of the attributes, so a condition tests its cheapest clauses first (a
+//! failing `country` skips an `$elemMatch` over 200 orders). Expensive clauses on top-level attributes (a
+//! regex, an `$elemMatch`, a version comparison) that several conditions of a model share are evaluated once
+//! per request and remembered in [`ResolvedAttributes`]. On the benchmark model (500 offers, 3 to 5 clauses
+//! each) a request's 500 conditions take about 0.31 M instructions natively (0.34 M at `opt-level = "z"`),
+//! against about 15 times as long for GrowthBook's evaluator in Node.
+//!
 //! ## Modes
 //! [`Mode::Strict`] (model loading) rejects what GrowthBook silently evaluates to `false`: an unknown
 //! operator, an invalid regex, an operand of the wrong type, a `$type` that is no type name, an unknown or
