@@ -44,9 +44,36 @@ pub(super) fn write_number(n: f64, out: &mut String) {
         out.push_str("null");
     } else if n == 0.0 {
         out.push('0');
+    } else if n.fract() == 0.0 && n.abs() < 1e15 {
+        // Whole numbers below 1e15 print as their digits in JavaScript too; integer formatting is far
+        // cheaper than the shortest-round-trip float search.
+        out.push_str(itoa_i64(n as i64, &mut [0u8; 20]));
     } else {
         out.push_str(ryu_js::Buffer::new().format_finite(n));
     }
+}
+
+/// Formats a whole number into `buffer`, returning the digits.
+fn itoa_i64(n: i64, buffer: &mut [u8; 20]) -> &str {
+    let mut magnitude = n.unsigned_abs();
+    let mut pos = buffer.len();
+    loop {
+        pos -= 1;
+        if let Some(slot) = buffer.get_mut(pos) {
+            *slot = b'0' + (magnitude % 10) as u8;
+        }
+        magnitude /= 10;
+        if magnitude == 0 || pos == 1 {
+            break;
+        }
+    }
+    if n < 0 {
+        pos -= 1;
+        if let Some(slot) = buffer.get_mut(pos) {
+            *slot = b'-';
+        }
+    }
+    std::str::from_utf8(buffer.get(pos..).unwrap_or_default()).unwrap_or_default()
 }
 
 /// Writes JSON text straight into a buffer, with no tree in between: how decisions are written, since a
@@ -153,6 +180,22 @@ impl Writer {
     }
 }
 
+/// Bytes that `JSON.stringify` escapes: control characters, `"` and `\`. A table lookup per byte keeps the
+/// common case (nothing to escape) to one load and one branch. Built at compile time, so its indexing cannot
+/// fail at run time.
+#[allow(clippy::indexing_slicing)]
+const NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
 /// Escapes as `JSON.stringify` does: `"` and `\`, the short escapes `\b \f \n \r \t`, other control
 /// characters as lowercase `\u00xx`; everything else (including U+2028 and U+2029) raw.
 pub(super) fn write_string(s: &str, out: &mut String) {
@@ -160,6 +203,11 @@ pub(super) fn write_string(s: &str, out: &mut String) {
     out.push('"');
     let mut run_start = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
+        if !NEEDS_ESCAPE.get(usize::from(b)).copied().unwrap_or(false) {
+            continue;
+        }
+        out.push_str(s.get(run_start..i).unwrap_or_default());
+        run_start = i + 1;
         let short = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -168,11 +216,8 @@ pub(super) fn write_string(s: &str, out: &mut String) {
             b'\t' => "\\t",
             0x08 => "\\b",
             0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => continue,
+            _ => "",
         };
-        out.push_str(s.get(run_start..i).unwrap_or_default());
-        run_start = i + 1;
         if short.is_empty() {
             out.push_str("\\u00");
             out.push(hex_digit(b >> 4));
@@ -187,4 +232,43 @@ pub(super) fn write_string(s: &str, out: &mut String) {
 
 fn hex_digit(nibble: u8) -> char {
     char::from_digit(u32::from(nibble), 16).unwrap_or('0')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(n: f64) -> String {
+        let mut out = String::new();
+        write_number(n, &mut out);
+        out
+    }
+
+    #[test]
+    fn numbers_are_written_as_javascript_writes_them() {
+        let cases = [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (7.0, "7"),
+            (-42.0, "-42"),
+            (999_999_999_999_999.0, "999999999999999"),
+            (1e15, "1000000000000000"),
+            (1e21, "1e+21"),
+            (0.5, "0.5"),
+            (-1.25e-7, "-1.25e-7"),
+            (f64::NAN, "null"),
+            (f64::INFINITY, "null"),
+            (i64::MIN as f64, "-9223372036854776000"),
+        ];
+        for (n, text) in cases {
+            assert_eq!(number(n), text, "{n}");
+        }
+    }
+
+    #[test]
+    fn strings_escape_exactly_what_json_stringify_escapes() {
+        let mut out = String::new();
+        write_string("a\"b\\c\n\u{1}\u{2028}é", &mut out);
+        assert_eq!(out, "\"a\\\"b\\\\c\\n\\u0001\u{2028}é\"");
+    }
 }
