@@ -7,7 +7,9 @@
 //! histories are one weighted row, and terms that depend only on x are computed once per distinct x, so a
 //! million customers cost one pass of a few logarithms per distinct history per iteration.
 
-use super::model::{check_settled, FitData, FitError, FitReport, History, PurchaseModel, TimeUnit};
+use super::model::{
+    check_settled, subsample, FitData, FitError, FitReport, History, PurchaseModel, TimeUnit,
+};
 use super::optimize::{minimize_with_restarts, Objective, OptimizeOptions};
 use super::special::{c_times_hyp2f1, digamma, ln_gamma, log_add_exp};
 
@@ -151,27 +153,6 @@ impl Objective for Likelihood<'_> {
     }
 }
 
-/// Keeps every `step`-th distinct history with its weight multiplied, for cheap restarts on big data.
-fn subsample(data: &FitData, max_rows: usize) -> Option<FitData> {
-    if data.rows.len() <= max_rows {
-        return None;
-    }
-    let step = data.rows.len().div_ceil(max_rows);
-    let mut rows = Vec::with_capacity(max_rows);
-    let mut weights = Vec::with_capacity(max_rows);
-    for (i, (h, w)) in data.rows.iter().zip(&data.weights).enumerate() {
-        if i % step == 0 {
-            rows.push(*h);
-            weights.push(w * step as f64);
-        }
-    }
-    Some(FitData {
-        rows,
-        weights,
-        customers: data.customers,
-    })
-}
-
 /// Starting points in log-parameter space, scaled to the data's purchase rate.
 fn starts(data: &FitData) -> Vec<Vec<f64>> {
     let (mut sx, mut st) = (0.0, 0.0);
@@ -204,11 +185,12 @@ fn starts(data: &FitData) -> Vec<Vec<f64>> {
 /// Fits BG/NBD by maximum likelihood. `on_iteration(i)` reports optimizer iterations.
 ///
 /// ```
-/// use nextoffer::insight::{fit_bgnbd, FitData, History, TimeUnit};
-/// let h = |x: f64, tx: f64, t: f64| History { frequency: x, recency: tx, age: t };
-/// let (data, _) = FitData::new(vec![h(2.0, 30.4, 38.9), h(1.0, 1.7, 38.9), h(0.0, 0.0, 38.9), h(5.0, 20.0, 30.0)]);
-/// let fit = fit_bgnbd(&data, TimeUnit::Weeks, &mut |_| {}).unwrap();
-/// assert!(fit.report.log_likelihood.is_finite());
+/// use nextoffer::insight::{fit_bgnbd, synth::bgnbd_histories, BgNbd, FitData, TimeUnit};
+/// let truth = BgNbd { r: 0.5, alpha: 20.0, a: 0.8, b: 2.5 };
+/// let (data, _) = FitData::new(bgnbd_histories(&truth, 5_000, 365, 1));
+/// let fit = fit_bgnbd(&data, TimeUnit::Days, &mut |_| {}).unwrap();
+/// assert!((fit.model.r - 0.5).abs() < 0.1);
+/// assert_eq!(fit.report.parameters[0].0, "r");
 /// ```
 pub fn fit_bgnbd(
     data: &FitData,

@@ -21,10 +21,12 @@ pub struct Date(i32);
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
     /// The text is not of a supported form.
-    #[error("{0:?} is not an ISO date (YYYY-MM-DD, YYYYMMDD or YYYY-MM-DDThh:mm[:ss][Z|±hh:mm])")]
+    #[error(
+        "\"{0}\" is not an ISO date (YYYY-MM-DD, YYYYMMDD or YYYY-MM-DDThh:mm[:ss][Z|±hh:mm])"
+    )]
     Format(String),
     /// The form is right but the month or day does not exist.
-    #[error("{0:?} is not a valid calendar date")]
+    #[error("\"{0}\" is not a valid calendar date")]
     OutOfRange(String),
 }
 

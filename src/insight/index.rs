@@ -202,7 +202,7 @@ impl<V: Default> CustomerIndex<V> {
                 )
             })
             .collect();
-        entries.sort_unstable_by_key(|e| e.0);
+        super::sort_by(&mut entries, |a, b| a.0 < b.0);
         entries.into_iter().map(|(_, id, v)| (id, v)).collect()
     }
 }

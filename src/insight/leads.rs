@@ -120,7 +120,7 @@ impl Lead {
                     .map(|e| format!("event:{}", e.to_ascii_lowercase())),
             )
             .collect();
-        f.sort();
+        super::sort_by(&mut f, |a, b| a < b);
         f.dedup();
         f
     }
@@ -200,7 +200,7 @@ pub struct LeadScore {
     pub points: f64,
     /// The grade.
     pub grade: String,
-    /// Contributing rules, largest absolute contribution first.
+    /// Contributing rules, largest absolute contribution first (equal ones by rule name).
     pub reasons: Vec<Reason>,
 }
 
@@ -253,7 +253,9 @@ impl PointsModel {
                 });
             }
         }
-        reasons.sort_by(|a, b| b.points.abs().total_cmp(&a.points.abs()));
+        super::sort_by(&mut reasons, |a, b| {
+            (b.points.abs(), &a.rule) < (a.points.abs(), &b.rule)
+        });
         let points: f64 = reasons.iter().map(|r| r.points).sum();
         let grade = self
             .grades
@@ -336,7 +338,7 @@ impl LogisticModel {
             return Err(LeadError::OneClass { won, lost });
         }
         let mut names: Vec<String> = examples.iter().flat_map(|(l, _)| l.features()).collect();
-        names.sort();
+        super::sort_by(&mut names, |a, b| a < b);
         names.dedup();
         let rows: Vec<(Vec<usize>, f64)> = examples
             .iter()

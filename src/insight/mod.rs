@@ -94,3 +94,21 @@ impl Stage {
 
 /// The progress callback: `(stage, done, total)`; `total` is 0 when unknown.
 pub type Progress<'a> = &'a mut dyn FnMut(Stage, u64, u64);
+
+/// Sorts by `less` (not stable: callers break ties themselves). In Wasm this is the crate's one small
+/// heapsort (each std sort instantiation costs kilobytes of the size budget); natively it is the standard
+/// unstable sort, which the 10-million-row benchmark needs.
+pub(crate) fn sort_by<T>(items: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    #[cfg(target_arch = "wasm32")]
+    crate::sort::sort_by(items, less);
+    #[cfg(not(target_arch = "wasm32"))]
+    items.sort_unstable_by(|a, b| {
+        if less(a, b) {
+            std::cmp::Ordering::Less
+        } else if less(b, a) {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    });
+}

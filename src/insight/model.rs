@@ -110,11 +110,12 @@ impl FitData {
             }
         }
         let customers = all.len();
-        all.sort_unstable_by(|a, b| {
+        super::sort_by(&mut all, |a, b| {
             a.frequency
                 .total_cmp(&b.frequency)
                 .then(a.recency.total_cmp(&b.recency))
                 .then(a.age.total_cmp(&b.age))
+                .is_lt()
         });
         let mut rows: Vec<History> = Vec::new();
         let mut weights: Vec<f64> = Vec::new();
@@ -156,6 +157,27 @@ impl FitData {
             .map(|(_, w)| w)
             .sum()
     }
+}
+
+/// Keeps every `step`-th distinct history with its weight multiplied, for cheap restarts on big data.
+pub(crate) fn subsample(data: &FitData, max_rows: usize) -> Option<FitData> {
+    if data.rows.len() <= max_rows {
+        return None;
+    }
+    let step = data.rows.len().div_ceil(max_rows);
+    let mut rows = Vec::with_capacity(max_rows);
+    let mut weights = Vec::with_capacity(max_rows);
+    for (i, (h, w)) in data.rows.iter().zip(&data.weights).enumerate() {
+        if i % step == 0 {
+            rows.push(*h);
+            weights.push(w * step as f64);
+        }
+    }
+    Some(FitData {
+        rows,
+        weights,
+        customers: data.customers,
+    })
 }
 
 /// Why a model could not be fitted.

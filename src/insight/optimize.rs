@@ -289,7 +289,7 @@ pub fn nelder_mead(
     let mut evaluations = n + 1;
     for iteration in 1..=options.max_iterations * 4 {
         on_iteration(iteration);
-        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+        super::sort_by(&mut simplex, |a, b| a.1.total_cmp(&b.1).is_lt());
         let (Some(best), Some(worst)) = (simplex.first(), simplex.last()) else {
             break;
         };
@@ -366,7 +366,7 @@ pub fn nelder_mead(
             }
         }
     }
-    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+    super::sort_by(&mut simplex, |a, b| a.1.total_cmp(&b.1).is_lt());
     let (x, value) = simplex
         .into_iter()
         .next()

@@ -84,10 +84,16 @@ fn err(key: impl Into<String>, message: impl Into<String>) -> OptionsError {
     }
 }
 
+fn js(v: f64) -> std::borrow::Cow<'static, str> {
+    crate::json::number_to_js_string(v)
+}
+
 fn number(key: &str, v: &Value, min: f64, max: f64) -> Result<f64, OptionsError> {
     match v.as_f64() {
         Some(n) if n.is_finite() && n >= min && n <= max => Ok(n),
-        Some(n) => Err(err(key, format!("{n} is outside {min} to {max}"))),
+        Some(n) if n < min => Err(err(key, format!("{} is below {}", js(n), js(min)))),
+        Some(n) if n > max => Err(err(key, format!("{} is above {}", js(n), js(max)))),
+        Some(_) => Err(err(key, "must be a finite number")),
         None => Err(err(
             key,
             format!("expected a number, got {}", v.type_name()),
@@ -180,7 +186,11 @@ impl InsightOptions {
         if o.rfm.b_share < o.rfm.a_share {
             return Err(err(
                 "bShare",
-                format!("{} is below aShare {}", o.rfm.b_share, o.rfm.a_share),
+                format!(
+                    "{} is below aShare {}",
+                    js(o.rfm.b_share),
+                    js(o.rfm.a_share)
+                ),
             ));
         }
         Ok(o)

@@ -96,7 +96,7 @@ pub enum OrderError {
     #[error("the orders input is empty: expected a header with customer_id, date and amount")]
     Empty,
     /// A required column is not in the header.
-    #[error("missing column {column:?} (header has: {found})")]
+    #[error("missing column \"{column}\" (header has: {found})")]
     MissingColumn {
         /// The missing column.
         column: &'static str,
@@ -432,7 +432,7 @@ impl OrderBook {
                     .iter()
                     .filter_map(|&i| self.pending.get(i as usize).map(|p| p.hash)),
             );
-            hashes.sort_unstable();
+            super::sort_by(&mut hashes, |a, b| a < b);
             hashes.dedup();
             distinct += hashes.len();
             begin = end;
@@ -552,7 +552,7 @@ impl OrderBook {
             .into_iter()
             .map(|(id, acc)| (id, acc, day_spends.next().unwrap_or_default()))
             .collect();
-        entries.sort_unstable_by_key(|e| e.1.first_row);
+        super::sort_by(&mut entries, |a, b| a.1.first_row < b.1.first_row);
         let customers = entries
             .into_iter()
             .map(|(id, acc, spends)| {
@@ -596,18 +596,30 @@ impl OrderBook {
     }
 }
 
+/// Numbers in messages are written as JavaScript would (and without pulling core's float formatting into
+/// the Wasm build).
+fn js_number(v: f64) -> String {
+    crate::json::number_to_js_string(v).into_owned()
+}
+
 fn bad(at: Position, message: String) -> OrderError {
     OrderError::BadValue { at, message }
 }
 
 fn check_amount(amount: f64, at: impl Fn() -> Position) -> Result<f64, OrderError> {
     if amount.is_nan() || amount.is_infinite() {
-        return Err(bad(at(), format!("amount {amount} is not a finite number")));
+        return Err(bad(
+            at(),
+            format!("amount {} is not a finite number", js_number(amount)),
+        ));
     }
     if amount < 0.0 {
         return Err(bad(
             at(),
-            format!("amount {amount} is negative (net returns against their orders before import)"),
+            format!(
+                "amount {} is negative (net returns against their orders before import)",
+                js_number(amount)
+            ),
         ));
     }
     Ok(amount)
@@ -675,7 +687,7 @@ fn parse_csv_row<'a, R: BufRead>(
     let amount = parse_amount(raw.amount, decimal_comma).ok_or_else(|| {
         bad(
             at(columns.amount, "amount"),
-            format!("{:?} is not a number", raw.amount),
+            format!("\"{}\" is not a number", raw.amount),
         )
     })?;
     let amount = check_amount(amount, || at(columns.amount, "amount"))?;
@@ -764,7 +776,7 @@ fn row_from_json(index: usize, row: &Value) -> Result<OrderRow, OrderError> {
     let amount = match obj.get("amount") {
         Some(Value::Number(n)) => *n,
         Some(Value::String(s)) => parse_amount(s.trim(), false)
-            .ok_or_else(|| bad(at("amount"), format!("{s:?} is not a number")))?,
+            .ok_or_else(|| bad(at("amount"), format!("\"{s}\" is not a number")))?,
         Some(other) => {
             return Err(bad(
                 at("amount"),

@@ -7,7 +7,9 @@
 //! |a₁ - a₂| / (max(a₁, a₂) + t) < 1: the same device `lifetimes` uses for its A₀ term. The fit uses BFGS
 //! with central-difference gradients (four parameters; the analytic gradient of 2F1 is not worth its code).
 
-use super::model::{check_settled, FitData, FitError, FitReport, History, PurchaseModel, TimeUnit};
+use super::model::{
+    check_settled, subsample, FitData, FitError, FitReport, History, PurchaseModel, TimeUnit,
+};
 use super::optimize::{minimize_with_restarts, NumericGradient, OptimizeOptions};
 use super::special::{ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp};
 
@@ -93,6 +95,29 @@ impl ParetoNbd {
     }
 }
 
+/// The mean negative log-likelihood over log-parameters, with numeric gradients.
+fn likelihood(data: &FitData) -> NumericGradient<impl FnMut(&[f64]) -> f64 + '_> {
+    let total: f64 = data.weights.iter().sum();
+    NumericGradient(move |theta: &[f64]| {
+        let [r, alpha, s, beta] = match theta {
+            [a, b, c, d] => [a.exp(), b.exp(), c.exp(), d.exp()],
+            _ => return f64::INFINITY,
+        };
+        if ![r, alpha, s, beta]
+            .iter()
+            .all(|v| v.is_finite() && *v > 0.0)
+        {
+            return f64::INFINITY;
+        }
+        let f = -ParetoNbd { r, alpha, s, beta }.total_log_likelihood(data) / total.max(1.0);
+        if f.is_finite() {
+            f
+        } else {
+            f64::INFINITY
+        }
+    })
+}
+
 /// Fits Pareto/NBD by maximum likelihood. `on_iteration(i)` reports optimizer iterations.
 pub fn fit_pareto_nbd(
     data: &FitData,
@@ -133,32 +158,24 @@ pub fn fit_pareto_nbd(
             (4.0 * age).ln(),
         ],
     ];
-    let mut objective = NumericGradient(|theta: &[f64]| {
-        let [r, alpha, s, beta] = match theta {
-            [a, b, c, d] => [a.exp(), b.exp(), c.exp(), d.exp()],
-            _ => return f64::INFINITY,
-        };
-        if ![r, alpha, s, beta]
-            .iter()
-            .all(|v| v.is_finite() && *v > 0.0)
+    let options = OptimizeOptions::default();
+    let mut candidates = starts;
+    let (mut extra_iterations, mut extra_evaluations) = (0, 0);
+    if let Some(sub) = subsample(data, 5_000) {
+        // Choose the basin on a systematic subsample, then polish once on everything.
+        let mut objective = likelihood(&sub);
+        if let Some(m) = minimize_with_restarts(&mut objective, &candidates, &options, on_iteration)
         {
-            return f64::INFINITY;
+            (extra_iterations, extra_evaluations) = (m.iterations, m.evaluations);
+            candidates = vec![m.x];
         }
-        let ll = ParetoNbd { r, alpha, s, beta }.total_log_likelihood(data);
-        let f = -ll / total.max(1.0);
-        if f.is_finite() {
-            f
-        } else {
-            f64::INFINITY
-        }
-    });
-    let best = minimize_with_restarts(
-        &mut objective,
-        &starts,
-        &OptimizeOptions::default(),
-        on_iteration,
-    )
-    .ok_or(FitError::NoFiniteLikelihood { model: MODEL })?;
+    }
+    let mut objective = likelihood(data);
+    let mut count = |i: usize| on_iteration(extra_iterations + i);
+    let mut best = minimize_with_restarts(&mut objective, &candidates, &options, &mut count)
+        .ok_or(FitError::NoFiniteLikelihood { model: MODEL })?;
+    best.iterations += extra_iterations;
+    best.evaluations += extra_evaluations;
     check_settled(MODEL, &PARETO_PARAMETERS, &best.x)?;
     let model = match best.x.as_slice() {
         [a, b, c, d] => ParetoNbd {

@@ -249,12 +249,8 @@ pub fn score(customers: &[CustomerSummary], options: &RfmOptions) -> Vec<RfmScor
 fn quintiles(values: Vec<f64>) -> Vec<u8> {
     let n = values.len();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| {
-        values
-            .get(a)
-            .unwrap_or(&0.0)
-            .total_cmp(values.get(b).unwrap_or(&0.0))
-    });
+    let value = |i: usize| values.get(i).copied().unwrap_or(0.0);
+    super::sort_by(&mut order, |&a, &b| value(a).total_cmp(&value(b)).is_lt());
     let mut scores = vec![3u8; n];
     let mut i = 0;
     while i < n {
@@ -287,7 +283,9 @@ fn value_ranks(customers: &[CustomerSummary], options: &RfmOptions) -> (Vec<Valu
     let n = customers.len();
     let mut order: Vec<usize> = (0..n).collect();
     let spend = |i: usize| customers.get(i).map_or(0.0, |c| c.total_spend);
-    order.sort_by(|&a, &b| spend(b).total_cmp(&spend(a)).then(a.cmp(&b)));
+    super::sort_by(&mut order, |&a, &b| {
+        spend(b).total_cmp(&spend(a)).then(a.cmp(&b)).is_lt()
+    });
     let total: f64 = customers.iter().map(|c| c.total_spend).sum();
     let mut ranks = vec![ValueRank::C; n];
     let mut positions = vec![0u32; n];
@@ -315,7 +313,7 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     if v.is_empty() {
         return None;
     }
-    v.sort_by(f64::total_cmp);
+    super::sort_by(&mut v, |a, b| a.total_cmp(b).is_lt());
     let mid = v.len() / 2;
     if v.len() % 2 == 1 {
         v.get(mid).copied()
