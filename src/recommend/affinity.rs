@@ -7,6 +7,7 @@
 
 use super::error::RecommendError;
 use super::math::exp2;
+use super::sort::sort_by;
 
 /// One key's affinity.
 #[derive(Clone, Debug, PartialEq)]
@@ -78,6 +79,8 @@ where
     for a in acc.iter_mut() {
         a.share = if total > 0.0 { a.weight / total } else { 0.0 };
     }
-    acc.sort_by(|a, b| b.share.total_cmp(&a.share).then_with(|| a.key.cmp(&b.key)));
+    sort_by(&mut acc, &|a, b| {
+        a.share > b.share || (a.share == b.share && a.key < b.key)
+    });
     Ok(acc)
 }

@@ -8,6 +8,7 @@
 
 use super::error::RecommendError;
 use super::items::{FxMap, Interner};
+use super::sort::sort_u32;
 
 /// Sentinel for "no category" in per-item category ids.
 pub const NO_CATEGORY: u32 = u32::MAX;
@@ -266,7 +267,7 @@ impl Baskets {
     pub fn from_ids(baskets: &[Vec<u32>]) -> Result<Self, RecommendError> {
         let mut builder = BasketsBuilder::new(BasketMode::Order);
         let mut distinct: Vec<u32> = baskets.iter().flatten().copied().collect();
-        distinct.sort_unstable();
+        sort_u32(&mut distinct);
         distinct.dedup();
         for id in &distinct {
             builder.intern_item(&id.to_string(), None)?;
@@ -391,26 +392,52 @@ impl BasketsBuilder {
         Ok(true)
     }
 
-    /// Sorts and deduplicates the baskets.
-    pub fn finish(mut self) -> Result<Baskets, RecommendError> {
+    /// Groups the lines by basket (a counting sort: basket ids are dense), then sorts and deduplicates
+    /// each basket.
+    pub fn finish(self) -> Result<Baskets, RecommendError> {
         let mut b = self.baskets;
-        self.pairs.sort_unstable();
-        self.pairs.dedup();
         if self.pairs.len() as u64 > MAX_IDS {
             return Err(capacity("basket entries"));
         }
         let n = b.basket_customer.len();
-        b.offsets = Vec::with_capacity(n + 1);
-        b.members = Vec::with_capacity(self.pairs.len());
-        let mut pairs = self.pairs.iter().peekable();
-        b.offsets.push(0);
-        for basket in 0..n as u32 {
-            while let Some(&&(bk, item)) = pairs.peek() {
-                if bk != basket {
-                    break;
+        let mut starts = vec![0u32; n + 1];
+        for &(basket, _) in &self.pairs {
+            if let Some(s) = starts.get_mut(basket as usize + 1) {
+                *s += 1;
+            }
+        }
+        for i in 0..n {
+            let prev = starts.get(i).copied().unwrap_or(0);
+            if let Some(s) = starts.get_mut(i + 1) {
+                *s += prev;
+            }
+        }
+        let mut grouped = vec![0u32; self.pairs.len()];
+        let mut fill = starts.clone();
+        for &(basket, item) in &self.pairs {
+            if let Some(pos) = fill.get_mut(basket as usize) {
+                if let Some(slot) = grouped.get_mut(*pos as usize) {
+                    *slot = item;
                 }
-                b.members.push(item);
-                pairs.next();
+                *pos += 1;
+            }
+        }
+        b.offsets = Vec::with_capacity(n + 1);
+        b.members = Vec::with_capacity(grouped.len());
+        b.offsets.push(0);
+        for w in starts.windows(2) {
+            let (s, e) = (
+                w.first().copied().unwrap_or(0),
+                w.get(1).copied().unwrap_or(0),
+            );
+            let run = grouped.get_mut(s as usize..e as usize).unwrap_or_default();
+            sort_u32(run);
+            let mut last = None;
+            for &item in run.iter() {
+                if last != Some(item) {
+                    b.members.push(item);
+                    last = Some(item);
+                }
             }
             b.offsets.push(b.members.len() as u32);
         }

@@ -8,6 +8,7 @@
 
 use super::baskets::Baskets;
 use super::error::RecommendError;
+use super::sort::top_k_by;
 
 /// A measure of how strongly two items go together.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -299,15 +300,9 @@ pub fn item_neighbours(
             scored.push((options.similarity.score(&pair), other, together));
         }
         touched.clear();
-        let by_rank =
-            |x: &(f64, u32, u32), y: &(f64, u32, u32)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
-        if scored.len() > options.top_k {
-            if options.top_k > 0 {
-                scored.select_nth_unstable_by(options.top_k - 1, by_rank);
-            }
-            scored.truncate(options.top_k);
-        }
-        scored.sort_unstable_by(by_rank);
+        top_k_by(&mut scored, options.top_k, &|x, y| {
+            x.0 > y.0 || (x.0 == y.0 && x.1 < y.1)
+        });
         entries.extend(
             scored
                 .iter()

@@ -9,6 +9,15 @@
 use super::baskets::Baskets;
 use super::error::RecommendError;
 use super::items::hash_ids;
+use super::sort::{sort_by, sort_u32, top_k_by};
+
+/// Sorts item ids by decreasing support, then increasing id.
+fn by_support_desc(items: &mut [u32], support: &[u32]) {
+    let sup = |i: u32| support.get(i as usize).copied().unwrap_or(0);
+    sort_by(items, &|&a, &b| {
+        sup(a) > sup(b) || (sup(a) == sup(b) && a < b)
+    });
+}
 
 /// Options of [`frequent_itemsets`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -124,13 +133,11 @@ impl FrequentItemsets {
                 set.len() >= 2 && set.binary_search(&item).is_ok()
             })
             .collect();
-        found.sort_by(|&a, &b| {
-            self.count(b)
-                .cmp(&self.count(a))
-                .then(self.itemset(b).len().cmp(&self.itemset(a).len()))
-                .then(a.cmp(&b))
+        top_k_by(&mut found, limit, &|&a, &b| {
+            let (ca, cb) = (self.count(a), self.count(b));
+            let (la, lb) = (self.itemset(a).len(), self.itemset(b).len());
+            ca > cb || (ca == cb && (la > lb || (la == lb && a < b)))
         });
-        found.truncate(limit);
         found
     }
 
@@ -278,7 +285,7 @@ impl Miner {
     fn emit(&mut self, count: u32) {
         self.sorted.clear();
         self.sorted.extend_from_slice(&self.suffix);
-        self.sorted.sort_unstable();
+        sort_u32(&mut self.sorted);
         self.out.items.extend_from_slice(&self.sorted);
         self.out.offsets.push(self.out.items.len() as u32);
         self.out.counts.push(count);
@@ -359,12 +366,7 @@ impl Miner {
         let min = self.min_count;
         self.order
             .extend((0..x).filter(|&i| self.sup.get(i as usize).copied().unwrap_or(0) >= min));
-        let sup = &self.sup;
-        self.order.sort_unstable_by(|&a, &b| {
-            let sa = sup.get(a as usize).copied().unwrap_or(0);
-            let sb = sup.get(b as usize).copied().unwrap_or(0);
-            sb.cmp(&sa).then(a.cmp(&b))
-        });
+        by_support_desc(&mut self.order, &self.sup);
         cond.reset(self.order.len());
         if self.order.is_empty() {
             return;
@@ -389,7 +391,7 @@ impl Miner {
                 }
             }
             if !self.buf.is_empty() {
-                self.buf.sort_unstable();
+                sort_u32(&mut self.buf);
                 cond.insert(&self.buf, count);
             }
         }
@@ -453,11 +455,7 @@ pub fn frequent_itemsets(
     let mut order: Vec<u32> = (0..supports.len() as u32)
         .filter(|&i| supports.get(i as usize).copied().unwrap_or(0) >= min)
         .collect();
-    order.sort_unstable_by(|&a, &b| {
-        let sa = supports.get(a as usize).copied().unwrap_or(0);
-        let sb = supports.get(b as usize).copied().unwrap_or(0);
-        sb.cmp(&sa).then(a.cmp(&b))
-    });
+    by_support_desc(&mut order, &supports);
     let mut rank = vec![NIL; supports.len()];
     for (r, &item) in order.iter().enumerate() {
         if let Some(slot) = rank.get_mut(item as usize) {
@@ -481,7 +479,7 @@ pub fn frequent_itemsets(
                 .filter_map(|&i| rank.get(i as usize).copied().filter(|&r| r != NIL)),
         );
         if !buf.is_empty() {
-            buf.sort_unstable();
+            sort_u32(&mut buf);
             tree.insert(&buf, 1);
         }
     }

@@ -10,6 +10,7 @@ use super::error::{check_unit, num, RecommendError};
 use super::items::Interner;
 use super::reason::Reason;
 use super::recommender::Recommender;
+use super::sort::{sort_by, top_k_by};
 
 /// One catalog entry.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -176,13 +177,12 @@ impl Ladders {
         let items = rec
             .items()
             .names()
-            .iter()
             .enumerate()
             .filter_map(|(i, name)| {
                 let price = rec.price_of(i as u32).filter(|p| *p > 0.0)?;
                 let category = rec.category_of(i as u32)?;
                 Some(LadderItem {
-                    id: name.clone(),
+                    id: name.to_owned(),
                     category: category.to_owned(),
                     price,
                     tier: None,
@@ -267,14 +267,16 @@ impl Ladders {
             .filter(|it| above(it))
             .map(level)
             .collect();
-        levels.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        sort_by(&mut levels, &|a, b| {
+            a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).is_lt()
+        });
         levels.dedup();
         for c in candidates.iter_mut() {
             let l = level(c.1);
             c.0 = levels.iter().filter(|x| x.0 == l.0 && x.1 <= l.1).count() as u32;
         }
         let margin_amount = |it: &LadderItem| it.margin.map(|m| m * it.price);
-        candidates.sort_by(|a, b| {
+        top_k_by(&mut candidates, limit, &|a, b| {
             a.0.cmp(&b.0)
                 .then_with(|| match (margin_amount(a.1), margin_amount(b.1)) {
                     (Some(x), Some(y)) => y.total_cmp(&x),
@@ -284,10 +286,10 @@ impl Ladders {
                 })
                 .then(a.1.price.total_cmp(&b.1.price))
                 .then(a.1.id.cmp(&b.1.id))
+                .is_lt()
         });
         Ok(candidates
             .into_iter()
-            .take(limit)
             .map(|(rung, it)| Step {
                 item: it.id.clone(),
                 from: base.id.clone(),

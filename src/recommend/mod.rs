@@ -56,6 +56,7 @@ mod reason;
 mod recommender;
 mod rng;
 mod rules;
+mod sort;
 mod views;
 
 pub use affinity::{category_affinity, Affinity};

@@ -67,7 +67,7 @@ impl Recommender {
             put_str(&mut out, name);
         }
         put_u32(&mut out, len32(self.items.len()));
-        for (i, name) in self.items.names().iter().enumerate() {
+        for (i, name) in self.items.names().enumerate() {
             put_str(&mut out, name);
             put_u32(&mut out, self.counts.get(i).copied().unwrap_or(0));
             put_u32(

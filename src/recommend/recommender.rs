@@ -12,6 +12,7 @@ use super::error::{check_non_negative, RecommendError};
 use super::items::Interner;
 use super::math::exp2;
 use super::reason::Reason;
+use super::sort::{sort_by, sort_u32, top_k_by};
 
 /// Options of [`Recommender::build`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -45,7 +46,7 @@ pub(crate) struct SegmentPopularity {
 impl SegmentPopularity {
     pub(crate) fn new(name: String, baskets: u32, ranked: Vec<(u32, u32)>) -> Self {
         let mut by_item = ranked.clone();
-        by_item.sort_unstable();
+        sort_by(&mut by_item, &|a, b| a < b);
         Self {
             name,
             baskets,
@@ -297,19 +298,19 @@ pub(crate) struct Parts {
     pub(crate) segments: Vec<SegmentPopularity>,
 }
 
-fn by_count_desc(counts: &[u32]) -> impl Fn(&u32, &u32) -> std::cmp::Ordering + '_ {
-    move |a, b| {
-        let ca = counts.get(*a as usize).copied().unwrap_or(0);
-        let cb = counts.get(*b as usize).copied().unwrap_or(0);
-        cb.cmp(&ca).then(a.cmp(b))
-    }
+/// Sorts item ids by decreasing count, then increasing id.
+fn by_count_desc(ids: &mut [u32], counts: &[u32]) {
+    let count = |i: u32| counts.get(i as usize).copied().unwrap_or(0);
+    sort_by(ids, &|&a, &b| {
+        count(a) > count(b) || (count(a) == count(b) && a < b)
+    });
 }
 
 impl Recommender {
     pub(crate) fn from_parts(p: Parts) -> Self {
         let n = p.items.len();
         let mut popular: Vec<u32> = (0..n as u32).collect();
-        popular.sort_unstable_by(by_count_desc(&p.counts));
+        by_count_desc(&mut popular, &p.counts);
         let n_cat = p.categories.len();
         let mut cat_offsets = vec![0u32; n_cat + 1];
         for &c in &p.category {
@@ -432,7 +433,6 @@ impl Recommender {
         let item_map: Vec<u32> = baskets
             .items()
             .names()
-            .iter()
             .map(|n| self.items.id(n).unwrap_or(NONE))
             .collect();
         let mut counts = vec![vec![0u32; self.items.len()]; names.len()];
@@ -461,20 +461,19 @@ impl Recommender {
         }
         self.segments = names
             .names()
-            .iter()
             .zip(counts)
             .zip(seg_baskets)
             .map(|((name, row), nb)| {
                 let mut ids: Vec<u32> = (0..row.len() as u32)
                     .filter(|&i| row.get(i as usize) > Some(&0))
                     .collect();
-                ids.sort_unstable_by(by_count_desc(&row));
+                by_count_desc(&mut ids, &row);
                 ids.truncate(top);
                 let ranked = ids
                     .iter()
                     .map(|&i| (i, row.get(i as usize).copied().unwrap_or(0)))
                     .collect();
-                SegmentPopularity::new(name.clone(), nb, ranked)
+                SegmentPopularity::new(name.to_owned(), nb, ranked)
             })
             .collect();
         Ok(self)
@@ -662,7 +661,7 @@ impl Recommender {
             .iter()
             .filter_map(|n| lookup(n, &mut unknown))
             .collect();
-        repeatable.sort_unstable();
+        sort_u32(&mut repeatable);
         owned.retain(|id| repeatable.binary_search(id).is_err());
         owned.extend(
             request
@@ -670,16 +669,17 @@ impl Recommender {
                 .iter()
                 .filter_map(|n| lookup(n, &mut unknown)),
         );
-        owned.sort_unstable();
+        sort_u32(&mut owned);
         owned.dedup();
         let excluded = |id: u32| owned.binary_search(&id).is_ok();
 
         // One anchor per item, with its largest weight; the most weighted MAX_ANCHORS.
-        anchors.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        sort_by(&mut anchors, &|a, b| a.0 < b.0 || (a.0 == b.0 && a.1 > b.1));
         anchors.dedup_by_key(|a| a.0);
         if anchors.len() > MAX_ANCHORS {
-            anchors.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            anchors.truncate(MAX_ANCHORS);
+            top_k_by(&mut anchors, MAX_ANCHORS, &|a, b| {
+                a.1 > b.1 || (a.1 == b.1 && a.0 < b.0)
+            });
         }
         for (_, w) in cat_weights.iter_mut() {
             *w = if total_weight > 0.0 {
@@ -736,7 +736,7 @@ impl Recommender {
         }
 
         // Merge by item: sum the contributions, keep the strongest anchor.
-        cands.sort_unstable_by_key(|c| c.0);
+        sort_by(&mut cands, &|a, b| a.0 < b.0);
         let mut merged: Vec<(u32, f64, u32, u32, f64)> = Vec::new();
         for (item, contribution, anchor, together) in cands {
             match merged.last_mut() {
@@ -789,15 +789,9 @@ impl Recommender {
                 });
             }
         }
-        let by_score =
-            |a: &Scored, b: &Scored| b.score.total_cmp(&a.score).then(a.item.cmp(&b.item));
-        if scored.len() > limit {
-            if limit > 0 {
-                scored.select_nth_unstable_by(limit - 1, by_score);
-            }
-            scored.truncate(limit);
-        }
-        scored.sort_unstable_by(by_score);
+        top_k_by(&mut scored, limit, &|a, b| {
+            a.score > b.score || (a.score == b.score && a.item < b.item)
+        });
 
         let items = scored
             .into_iter()
@@ -844,7 +838,8 @@ impl Recommender {
                         ));
                     }
                     reasons.retain(|r| r.0 > 0.0);
-                    reasons.sort_by(|a, b| b.0.total_cmp(&a.0));
+                    // At most three: the insertion sort keeps equal contributions in push order.
+                    sort_by(&mut reasons, &|a, b| a.0 > b.0);
                     Recommendation {
                         item: self.items.name(item).unwrap_or_default().to_owned(),
                         score,

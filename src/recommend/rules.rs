@@ -8,6 +8,7 @@
 
 use super::error::{check_non_negative, check_unit, RecommendError};
 use super::fpgrowth::FrequentItemsets;
+use super::sort::{sort_by, sort_u32, top_k_by};
 
 /// Options of [`RuleSet::generate`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -309,32 +310,29 @@ impl RuleSet {
             .iter()
             .map(|r| (self.view(r).metric(metric), *r))
             .collect();
-        keyed.sort_unstable_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then(a.1.itemset.cmp(&b.1.itemset))
-                .then(a.1.mask.cmp(&b.1.mask))
+        sort_by(&mut keyed, &|a, b| {
+            a.0 > b.0 || (a.0 == b.0 && (a.1.itemset, a.1.mask) < (b.1.itemset, b.1.mask))
         });
         self.rules = keyed.into_iter().map(|k| k.1).collect();
     }
 
     /// "Frequently bought together" for a cart: rules whose antecedent is in the cart and whose consequent
-    /// is not, by confidence then lift (descending), at most `limit`. `cart` need not be sorted; unknown
-    /// ids simply match nothing. Scans every rule.
+    /// is not, by confidence then lift (descending, then rule order), at most `limit`. `cart` need not be
+    /// sorted; unknown ids simply match nothing. Scans every rule.
     pub fn for_cart(&self, cart: &[u32], limit: usize) -> Vec<RuleView<'_>> {
         let mut cart = cart.to_vec();
-        cart.sort_unstable();
+        sort_u32(&mut cart);
         cart.dedup();
         let inside = |x: u32| cart.binary_search(&x).is_ok();
-        let mut found: Vec<RuleView<'_>> = self
+        let mut found: Vec<(f64, f64, usize)> = self
             .iter()
-            .filter(|r| r.antecedent().all(inside) && !r.consequent().any(inside))
+            .enumerate()
+            .filter(|(_, r)| r.antecedent().all(inside) && !r.consequent().any(inside))
+            .map(|(i, r)| (r.confidence(), r.lift(), i))
             .collect();
-        found.sort_by(|a, b| {
-            b.confidence()
-                .total_cmp(&a.confidence())
-                .then(b.lift().total_cmp(&a.lift()))
+        top_k_by(&mut found, limit, &|a, b| {
+            a.0 > b.0 || (a.0 == b.0 && (a.1 > b.1 || (a.1 == b.1 && a.2 < b.2)))
         });
-        found.truncate(limit);
-        found
+        found.iter().filter_map(|f| self.get(f.2)).collect()
     }
 }
