@@ -8,7 +8,7 @@ use super::case::to_lower;
 use super::error::{ConditionError, ConditionErrorKind, Trail};
 use super::js::{padded_version, version_input, Primitive};
 use super::keys::{AttributeKeys, Group};
-use super::literal::Literal;
+use super::literal::{contains_bytes, Literal};
 use super::regex::Regex;
 use super::set::InSet;
 use super::tree::{cheapest_first, Clause, Cost, Node, Op, Path, Relation, Strict, Test};
@@ -141,9 +141,9 @@ impl Compiler<'_> {
         let text = condition.to_json();
         // Saved groups are resolved at compile time; keying on the text alone would be wrong if two
         // conditions sharing these keys were compiled against different groups.
-        if text.contains("\"$inGroup\"")
-            || text.contains("\"$notInGroup\"")
-            || text.contains("\"$savedGroup\"")
+        if contains_bytes(text.as_bytes(), b"\"$inGroup\"")
+            || contains_bytes(text.as_bytes(), b"\"$notInGroup\"")
+            || contains_bytes(text.as_bytes(), b"\"$savedGroup\"")
         {
             return Clause::Attribute(path, test);
         }

@@ -63,7 +63,20 @@ impl Literal {
             (true, true) => haystack == needle,
             (true, false) => haystack.starts_with(needle),
             (false, true) => haystack.ends_with(needle),
-            (false, false) => haystack.contains(needle),
+            (false, false) => contains_bytes(haystack.as_bytes(), needle.as_bytes()),
         }
     }
+}
+
+/// Whether `needle` occurs in `haystack`, byte for byte. On UTF-8 this answers exactly what `str::contains`
+/// answers (UTF-8 is self-synchronising), without the standard searcher, whose panic path formats characters
+/// with `Debug` and so links Unicode printability tables (8 KB gzipped) into the Wasm package.
+pub(crate) fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    haystack
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == first && haystack.get(i + 1..i + 1 + rest.len()) == Some(rest))
 }
