@@ -427,3 +427,38 @@ fn similar_lists_neighbours_with_their_counts() {
         "similar: unknown item \"nope\""
     );
 }
+
+#[test]
+fn an_offers_product_is_scored_by_its_strongest_anchor() {
+    let b = shop();
+    let rec = Recommender::build(&b, &RecommenderOptions::default()).unwrap();
+    // kettle goes with filter (2 of filter's 6 orders), never with beans.
+    let a = rec
+        .association("kettle", &["beans", "filter", "grinder"])
+        .unwrap();
+    assert_eq!(a.with, "filter");
+    assert_eq!(
+        (a.stats.count_a, a.stats.count_b, a.stats.together),
+        (6, 2, 2)
+    );
+    assert_eq!(
+        a.reason.to_string(),
+        "bought together with filter in 33% of orders"
+    );
+    assert_eq!(
+        a.to_value().to_json(),
+        r#"{"with":"filter","score":0.5773502691896258,"confidence":0.3333333333333333,"together":2,"withCount":6,"reason":{"code":"bought_together","text":"bought together with filter in 33% of orders","with":"filter","together":2,"withCount":6,"share":0.3333333333333333}}"#
+    );
+    // filter: 4 of beans' 7 orders; beans: 4 of filter's 6.
+    assert_eq!(
+        rec.association("filter", &["beans", "mug"]).unwrap().with,
+        "beans"
+    );
+    assert_eq!(
+        rec.association("beans", &["filter", "mug"]).unwrap().with,
+        "mug"
+    );
+    assert!(rec.association("grinder", &["beans"]).is_none());
+    assert!(rec.association("nope", &["beans"]).is_none());
+    assert!(rec.association("beans", &["beans"]).is_none());
+}

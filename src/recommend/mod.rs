@@ -77,8 +77,8 @@ pub use linear::{FeatureSpace, LinearBandit};
 pub use model_format::FORMAT_VERSION;
 pub use reason::Reason;
 pub use recommender::{
-    Blend, HistoryItem, RecommendRequest, Recommendation, Recommendations, Recommender,
-    RecommenderOptions, Similar,
+    Association, Blend, HistoryItem, RecommendRequest, Recommendation, Recommendations,
+    Recommender, RecommenderOptions, Similar,
 };
 pub use rng::Rng;
 pub use rules::{RuleMetric, RuleOptions, RuleSet, RuleView};

@@ -219,6 +219,20 @@ pub struct Similar {
     pub score: f64,
 }
 
+/// How strongly an item goes with one of the customer's items (see [`Recommender::association`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Association {
+    /// The anchor item (from the cart or the owned items).
+    pub with: String,
+    /// Counts of the pair, anchor first: `stats.confidence()` is the share of the anchor's baskets that
+    /// also hold the item.
+    pub stats: PairStats,
+    /// The pair's score under the model's similarity.
+    pub score: f64,
+    /// The reason to show ("bought together with X in 41% of orders").
+    pub reason: Reason,
+}
+
 /// Anchors beyond this many (the most weighted are kept) do not add candidates: a customer with thousands
 /// of purchases costs no more than one with 200.
 const MAX_ANCHORS: usize = 200;
@@ -576,6 +590,58 @@ impl Recommender {
                 }
             })
             .collect())
+    }
+
+    /// The strongest association of `item` with any of `anchors` (cart or owned items), for scoring a given
+    /// offer's product: among the anchors that list `item` as a neighbour (or that `item` lists), the one
+    /// with the highest confidence `together / count(anchor)`, i.e. the share of the anchor's baskets that
+    /// also hold `item`. `None` when `item` is unknown or no anchor is associated with it; unknown anchors
+    /// and `item` itself are skipped.
+    ///
+    /// ```
+    /// use nextoffer::recommend::{Baskets, Recommender, RecommenderOptions};
+    /// let b = Baskets::from_ids(&[vec![0, 1], vec![0, 1], vec![0, 2], vec![1]]).unwrap();
+    /// let rec = Recommender::build(&b, &RecommenderOptions::default()).unwrap();
+    /// let a = rec.association("1", &["0", "2", "nope"]).unwrap();
+    /// assert_eq!(a.with, "0");
+    /// assert_eq!(a.stats.confidence(), 2.0 / 3.0);
+    /// assert_eq!(a.reason.to_string(), "bought together with 0 in 67% of orders");
+    /// assert!(rec.association("2", &["1"]).is_none());
+    /// ```
+    pub fn association(&self, item: &str, anchors: &[&str]) -> Option<Association> {
+        let target = self.items.id(item)?;
+        let mut best: Option<(f64, u32, u32)> = None;
+        for name in anchors {
+            let Some(anchor) = self.items.id(name).filter(|&a| a != target) else {
+                continue;
+            };
+            let together = self
+                .neighbours
+                .of(anchor)
+                .iter()
+                .find(|n| n.item == target)
+                .or_else(|| self.neighbours.of(target).iter().find(|n| n.item == anchor))
+                .map(|n| n.together);
+            let Some(together) = together else { continue };
+            let confidence = self.pair(anchor, target, together).confidence();
+            if best.is_none_or(|b| confidence > b.0 || (confidence == b.0 && anchor < b.1)) {
+                best = Some((confidence, anchor, together));
+            }
+        }
+        let (_, anchor, together) = best?;
+        let stats = self.pair(anchor, target, together);
+        let with = self.items.name(anchor).unwrap_or_default().to_owned();
+        Some(Association {
+            reason: Reason::BoughtTogether {
+                with: with.clone(),
+                together,
+                with_count: stats.count_a,
+                mode: self.mode,
+            },
+            score: self.similarity.score(&stats),
+            with,
+            stats,
+        })
     }
 
     fn segment(&self, name: Option<&str>) -> Option<&SegmentPopularity> {

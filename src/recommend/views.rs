@@ -8,7 +8,7 @@ use super::items::Interner;
 use super::ladder::Step;
 use super::lift::{ArmCounts, Interval, LiftReport};
 use super::reason::Reason;
-use super::recommender::{Recommendation, Recommendations, Similar};
+use super::recommender::{Association, Recommendation, Recommendations, Similar};
 use super::rules::RuleView;
 use crate::json::{Object, Value};
 
@@ -158,6 +158,20 @@ impl Similar {
                 o.insert(k, v);
             }
         }
+        Value::Object(o)
+    }
+}
+
+impl Association {
+    /// `{"with","score","confidence","together","withCount","reason":{…}}`.
+    pub fn to_value(&self) -> Value {
+        let mut o = Object::with_capacity(6);
+        o.insert("with", self.with.as_str());
+        o.insert("score", self.score);
+        o.insert("confidence", self.stats.confidence());
+        o.insert("together", self.stats.together);
+        o.insert("withCount", self.stats.count_a);
+        o.insert("reason", self.reason.to_value());
         Value::Object(o)
     }
 }
