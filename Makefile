@@ -36,7 +36,7 @@ VALIDATE_SCRIPTS := $(sort $(wildcard tests/validate/*.py))
 help:
 	@echo "make run       build the Wasm package and serve the demo pages on http://$(HOST):$(PORT)/"
 	@echo "make test      fmt, clippy, cargo test, wasm tests (Node, Chromium), build, tsc, Node tests, validation"
-	@echo "make build     the npm package into pkg/ (prints the .wasm sizes; fails over the 80 KB gzip budget)"
+	@echo "make build     the npm package into pkg/ (prints the .wasm sizes against the 80 KB gzip budget; SIZE_BUDGET=enforce fails over it)"
 	@echo "make bench     benchmarks (native and Wasm in Node, GrowthBook peer); writes BENCHMARKS.md"
 	@echo "make lint      cargo fmt --check, cargo clippy -D warnings, tsc --noEmit"
 	@echo "make data      download the test data sets into .cache/ (never committed)"
