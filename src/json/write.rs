@@ -201,30 +201,31 @@ const NEEDS_ESCAPE: [bool; 256] = {
 pub(super) fn write_string(s: &str, out: &mut String) {
     out.reserve(s.len() + 2);
     out.push('"');
+    let bytes = s.as_bytes();
     let mut run_start = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        if !NEEDS_ESCAPE.get(usize::from(b)).copied().unwrap_or(false) {
-            continue;
+    // Copy whole runs between escapes: most strings have none, so this is one scan and one copy.
+    while let Some(offset) = bytes.get(run_start..).and_then(|rest| {
+        rest.iter()
+            .position(|&b| NEEDS_ESCAPE.get(usize::from(b)) == Some(&true))
+    }) {
+        let at = run_start + offset;
+        out.push_str(s.get(run_start..at).unwrap_or_default());
+        let b = bytes.get(at).copied().unwrap_or(0);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                out.push_str("\\u00");
+                out.push(hex_digit(b >> 4));
+                out.push(hex_digit(b & 0xf));
+            }
         }
-        out.push_str(s.get(run_start..i).unwrap_or_default());
-        run_start = i + 1;
-        let short = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            _ => "",
-        };
-        if short.is_empty() {
-            out.push_str("\\u00");
-            out.push(hex_digit(b >> 4));
-            out.push(hex_digit(b & 0xf));
-        } else {
-            out.push_str(short);
-        }
+        run_start = at + 1;
     }
     out.push_str(s.get(run_start..).unwrap_or_default());
     out.push('"');
