@@ -190,20 +190,14 @@ impl<V: Default> CustomerIndex<V> {
     /// All ids with their values, by number.
     pub(crate) fn into_entries(self) -> Vec<(String, V)> {
         let arena = self.arena;
-        let mut entries: Vec<(u32, String, V)> = self
-            .slots
-            .into_iter()
-            .filter(|s| s.index != EMPTY)
-            .map(|s| {
-                (
-                    s.index,
-                    String::from_utf8_lossy(key_in(&arena, &s)).into_owned(),
-                    s.value,
-                )
-            })
-            .collect();
-        super::sort_by(&mut entries, |a, b| a.0 < b.0);
-        entries.into_iter().map(|(_, id, v)| (id, v)).collect()
+        let mut entries: Vec<Option<(String, V)>> = (0..self.len).map(|_| None).collect();
+        for s in self.slots.into_iter().filter(|s| s.index != EMPTY) {
+            let id = String::from_utf8_lossy(key_in(&arena, &s)).into_owned();
+            if let Some(e) = entries.get_mut(s.index as usize) {
+                *e = Some((id, s.value));
+            }
+        }
+        entries.into_iter().flatten().collect()
     }
 }
 

@@ -248,29 +248,26 @@ pub fn score(customers: &[CustomerSummary], options: &RfmOptions) -> Vec<RfmScor
 /// Mid-point-percentile quintile scores (higher value, higher score).
 fn quintiles(values: Vec<f64>) -> Vec<u8> {
     let n = values.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    let value = |i: usize| values.get(i).copied().unwrap_or(0.0);
-    super::sort_by(&mut order, |&a, &b| value(a).total_cmp(&value(b)).is_lt());
+    // Sort (value, customer) pairs, contiguous, rather than indices into the values: a million random
+    // lookups per comparison pass is what made scoring slow.
+    let mut order: Vec<(f64, u32)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (v, i as u32))
+        .collect();
+    super::sort_by(&mut order, |a, b| a.0.total_cmp(&b.0).is_lt());
     let mut scores = vec![3u8; n];
     let mut i = 0;
     while i < n {
-        let v = order
-            .get(i)
-            .and_then(|&k| values.get(k))
-            .copied()
-            .unwrap_or(0.0);
+        let v = order.get(i).map_or(0.0, |e| e.0);
         let mut j = i;
-        while order
-            .get(j)
-            .and_then(|&k| values.get(k))
-            .is_some_and(|w| *w == v)
-        {
+        while order.get(j).is_some_and(|e| e.0 == v) {
             j += 1;
         }
         let pct = (i as f64 + (j - i) as f64 / 2.0) / n as f64;
         let s = (1.0 + (5.0 * pct).floor()).min(5.0) as u8;
-        for &k in order.get(i..j).unwrap_or_default() {
-            if let Some(slot) = scores.get_mut(k) {
+        for &(_, k) in order.get(i..j).unwrap_or_default() {
+            if let Some(slot) = scores.get_mut(k as usize) {
                 *slot = s;
             }
         }
@@ -281,16 +278,20 @@ fn quintiles(values: Vec<f64>) -> Vec<u8> {
 
 fn value_ranks(customers: &[CustomerSummary], options: &RfmOptions) -> (Vec<ValueRank>, Vec<u32>) {
     let n = customers.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    let spend = |i: usize| customers.get(i).map_or(0.0, |c| c.total_spend);
-    super::sort_by(&mut order, |&a, &b| {
-        spend(b).total_cmp(&spend(a)).then(a.cmp(&b)).is_lt()
+    let mut order: Vec<(f64, u32)> = customers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.total_spend, i as u32))
+        .collect();
+    super::sort_by(&mut order, |a, b| {
+        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).is_lt()
     });
     let total: f64 = customers.iter().map(|c| c.total_spend).sum();
     let mut ranks = vec![ValueRank::C; n];
     let mut positions = vec![0u32; n];
     let mut before = 0.0;
-    for (pos, &i) in order.iter().enumerate() {
+    for (pos, &(spend, i)) in order.iter().enumerate() {
+        let i = i as usize;
         let share = if total > 0.0 { before / total } else { 1.0 };
         if let Some(r) = ranks.get_mut(i) {
             *r = if share < options.a_share {
@@ -304,7 +305,7 @@ fn value_ranks(customers: &[CustomerSummary], options: &RfmOptions) -> (Vec<Valu
         if let Some(p) = positions.get_mut(i) {
             *p = u32::try_from(pos + 1).unwrap_or(u32::MAX);
         }
-        before += spend(i);
+        before += spend;
     }
     (ranks, positions)
 }
