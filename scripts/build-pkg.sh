@@ -19,8 +19,8 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 start=$(date +%s)
 
-cargo build --lib --release --target wasm32-unknown-unknown
-raw_wasm="$TARGET_DIR/wasm32-unknown-unknown/release/$NAME.wasm"
+cargo build --lib --profile wasm --target wasm32-unknown-unknown
+raw_wasm="$TARGET_DIR/wasm32-unknown-unknown/wasm/$NAME.wasm"
 
 rm -rf "$PKG"
 mkdir -p "$PKG"
