@@ -38,6 +38,7 @@ const machine = {
   rustc: run("rustc", ["--version"]),
   date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
   load: loadavg().map((n) => n.toFixed(2)).join(", "),
+  commit: run("git", ["rev-parse", "--short", "HEAD"]) + (run("git", ["status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md"]) ? " with local changes" : ""),
 };
 
 const native = readJson("native.json");
@@ -140,7 +141,7 @@ Timings are medians (and p95) over many calls after a warm-up; every figure come
 ## Machine
 
 - ${machine.cores} cores, ${machine.cpu}
-- Node ${machine.node}, ${machine.rustc}
+- Node ${machine.node}, ${machine.rustc}; commit ${machine.commit}
 - ${machine.date}; load average at the end of the run: ${machine.load} (other work on the machine slows
   every figure, the peer's as much as the engine's)
 
