@@ -380,25 +380,36 @@ pub fn nelder_mead(
     }
 }
 
-/// Minimizes from each start with BFGS, polishes the best with Nelder-Mead and BFGS again if BFGS did not
-/// converge, and returns the best point: restarts guard against a start in a flat or wrong basin.
+/// Minimizes from several starts: ranks them by value, runs BFGS from the best, and moves on to the next
+/// start only while no run has converged (a start in a flat or wrong basin stalls instead of converging).
+/// If none converges, the best point is polished with Nelder-Mead and BFGS again. Returns the best point.
 pub fn minimize_with_restarts(
     objective: &mut dyn Objective,
     starts: &[Vec<f64>],
     options: &OptimizeOptions,
     on_iteration: &mut dyn FnMut(usize),
 ) -> Option<Minimum> {
+    let mut ranked: Vec<(f64, &Vec<f64>)> = starts
+        .iter()
+        .map(|s| (objective.eval(s, None), s))
+        .filter(|(v, _)| v.is_finite())
+        .collect();
+    super::sort_by(&mut ranked, |a, b| a.0 < b.0);
     let mut best: Option<Minimum> = None;
     let mut iterations = 0;
-    let mut evaluations = 0;
-    for start in starts {
+    let mut evaluations = starts.len();
+    for (_, start) in ranked {
         let offset = iterations;
         let mut count = |i: usize| on_iteration(offset + i);
         let m = bfgs(objective, start, options, &mut count);
         iterations += m.iterations;
         evaluations += m.evaluations;
+        let converged = m.converged;
         if best.as_ref().is_none_or(|b| m.value < b.value) && m.value.is_finite() {
             best = Some(m);
+        }
+        if converged {
+            break;
         }
     }
     let mut best = best?;
