@@ -7,7 +7,6 @@
 use crate::bucket;
 use crate::decode::{self, At, FieldError};
 use crate::json::Value;
-use crate::text::Num;
 
 /// Tunable weights of the priority formula.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,21 +38,9 @@ impl ArbitrationSettings {
         let obj = decode::object(value, at)?;
         decode::deny_unknown_keys(obj, SETTINGS_FIELDS, at)?;
         let affinity_weight =
-            decode::optional_number(obj, "affinityWeight", at)?.unwrap_or(base.affinity_weight);
-        if !(0.0..=1.0).contains(&affinity_weight) {
-            return Err(at.key("affinityWeight").error(format!(
-                "must be between 0 and 1, found {}",
-                Num(affinity_weight)
-            )));
-        }
+            decode::number_in(obj, "affinityWeight", 0.0..=1.0, base.affinity_weight, at)?;
         let value_exponent =
-            decode::optional_number(obj, "valueExponent", at)?.unwrap_or(base.value_exponent);
-        if !(0.0..=4.0).contains(&value_exponent) {
-            return Err(at.key("valueExponent").error(format!(
-                "must be between 0 and 4, found {}",
-                Num(value_exponent)
-            )));
-        }
+            decode::number_in(obj, "valueExponent", 0.0..=4.0, base.value_exponent, at)?;
         Ok(ArbitrationSettings {
             affinity_weight,
             value_exponent,

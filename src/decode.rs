@@ -164,6 +164,26 @@ pub fn optional_non_negative(
     }
 }
 
+/// An optional number field within `range` (`default` when absent).
+pub fn number_in(
+    obj: &Object,
+    key: &str,
+    range: std::ops::RangeInclusive<f64>,
+    default: f64,
+    at: &At<'_>,
+) -> Result<f64, FieldError> {
+    match optional_number(obj, key, at)? {
+        None => Ok(default),
+        Some(n) if range.contains(&n) => Ok(n),
+        Some(n) => Err(at.key(key).error(format!(
+            "must be between {} and {}, found {}",
+            Num(*range.start()),
+            Num(*range.end()),
+            Num(n)
+        ))),
+    }
+}
+
 /// An optional whole number field within `0..=max`.
 pub fn optional_count(
     obj: &Object,

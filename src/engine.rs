@@ -309,7 +309,7 @@ impl Engine {
         let rules = &self.model.suitability;
         if attributes
             .get(&rules.complaint_attribute)
-            .is_some_and(is_truthy)
+            .is_some_and(crate::condition::truthy)
         {
             return Some(format!(
                 "the customer has an open complaint ({})",
@@ -582,17 +582,6 @@ fn keep_best(best: &mut Vec<(f64, u32, u32)>, limit: usize, candidate: (f64, u32
     let position = best.partition_point(|entry| ranks_before(entry, &candidate));
     best.insert(position, candidate);
     best.truncate(limit);
-}
-
-/// JavaScript truthiness, so that `openComplaint: 1` or `"yes"` count as GrowthBook users would expect.
-fn is_truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => *n != 0.0 && !n.is_nan(),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(_) | Value::Object(_) => true,
-    }
 }
 
 /// A decision id from the request alone: the same request gives the same id, natively and in Wasm.

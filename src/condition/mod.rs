@@ -72,6 +72,7 @@ mod tests;
 mod tree;
 
 pub use error::{ConditionError, ConditionErrorKind};
+pub(crate) use js::truthy;
 pub use keys::{AttributeKeys, ResolvedAttributes, SavedGroups};
 
 use crate::json::Value;
