@@ -9,6 +9,8 @@
 //! input and 2 for a bad command line.
 
 mod args;
+mod orders;
+mod recommend;
 
 use args::Args;
 use std::process::ExitCode;
@@ -17,6 +19,12 @@ const USAGE: &str = "usage:
   nextoffer decide --model MODEL.json --request REQUEST.json [--state STATE.json]
   nextoffer check --model MODEL.json
   nextoffer merge-state STATE.json STATE.json [STATE.json ...]
+  nextoffer similar ORDERS.csv [--item ID] [--top K] [--basket order|customer]
+      [--similarity cosine|jaccard|lift|confidence] [--lenient] [--format json|csv]
+  nextoffer rules ORDERS.csv --min-support S --min-confidence C [--min-lift L] [--max-len N]
+      [--basket order|customer] [--sort lift|confidence|support|leverage|conviction] [--lenient] [--format json|csv]
+  nextoffer evaluate ORDERS.csv [--k 10] [--basket order|customer] [--lenient] [--format json|csv]
+  nextoffer lift EVENTS.csv [--lenient] [--format json|csv]
   nextoffer help
 
 Files may be '-' for standard input. Output is JSON on standard output.";
@@ -59,6 +67,7 @@ fn run(argv: &[String]) -> Result<String, Failure> {
         )?),
         "check" => check(Args::parse(rest, &["--model"], &[])?),
         "merge-state" => merge_state(Args::parse(rest, &[], &[])?),
+        "similar" | "rules" | "evaluate" | "lift" => recommend::run(command, rest),
         "help" | "--help" | "-h" => Ok(USAGE.to_owned()),
         other => Err(Failure::Usage(format!("unknown command \"{other}\""))),
     }
