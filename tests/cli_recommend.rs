@@ -262,7 +262,11 @@ fn bad_option_values_are_command_line_errors() {
             vec!["evaluate", COFFEE, "--format", "xml"],
             "--format must be json or csv, not \"xml\"",
         ),
-        (vec!["evaluate"], "an orders file is required"),
+        (vec!["evaluate"], "the orders file is required"),
+        (
+            vec!["lift", "a.csv", "b.csv"],
+            "one events file is expected, not 2",
+        ),
     ] {
         let (status, _, stderr) = nextoffer(&args);
         assert_eq!(status, 2, "{args:?}: {stderr}");
@@ -476,4 +480,32 @@ fn lift_rejects_unknown_variants_and_conversions_without_exposures() {
     let (status, _, stderr) = nextoffer(&["lift", &file]);
     assert_eq!(status, 1);
     assert!(stderr.contains("conversions exceed"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_item_is_an_input_error_naming_it() {
+    let (status, stdout, stderr) = nextoffer(&["similar", COFFEE, "--item", "grinder"]);
+    assert_eq!(status, 1);
+    assert!(stdout.is_empty());
+    assert_eq!(
+        stderr.trim(),
+        format!("nextoffer: {COFFEE}: similar: unknown item \"grinder\"")
+    );
+}
+
+#[test]
+fn returns_are_ignored_and_counted_apart_from_bad_rows() {
+    let file = write_temp(
+        "returns.csv",
+        "customer_id,date,amount,product_id,quantity\n\
+         c1,2026-01-01,5,tea,1\n\
+         c1,2026-01-01,-30,kettle,-1\n\
+         c1,2026-01-01,6,cups,\n",
+    );
+    let out = json(&["similar", &file, "--item", "tea"]);
+    assert_eq!(num(&out, "ignoredLines"), 1.0);
+    assert_eq!(num(out.get("rows").unwrap(), "skipped"), 0.0);
+    let list = out.get("neighbours").unwrap().as_array().unwrap();
+    assert_eq!(list.len(), 1); // the returned kettle is not a neighbour
+    assert_eq!(list[0].get("item").unwrap().as_str(), Some("cups"));
 }

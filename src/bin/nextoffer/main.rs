@@ -4,6 +4,10 @@
 //! nextoffer decide --model model.json --request request.json [--state state.json]
 //! nextoffer check  --model model.json
 //! nextoffer merge-state a.json b.json [more.json ...]
+//! nextoffer similar orders.csv [--item ID] [--top K] [--basket order|customer] [--similarity cosine]
+//! nextoffer rules orders.csv --min-support S --min-confidence C [--min-lift L] [--max-len N]
+//! nextoffer evaluate orders.csv [--k 10] [--basket order|customer]
+//! nextoffer lift events.csv
 //! ```
 //! Results go to standard output as JSON; errors to standard error as one line, with exit status 1 for bad
 //! input and 2 for a bad command line.

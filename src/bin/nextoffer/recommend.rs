@@ -104,13 +104,16 @@ fn threshold(text: &str, name: &str, low: f64, high: f64, open_low: bool) -> Res
 fn input_file<'a>(args: &'a Args, what: &str) -> Result<&'a str, Failure> {
     match args.positional.as_slice() {
         [file] => Ok(file),
-        [] => Err(usage(format!("{what} file is required"))),
-        _ => Err(usage(format!("one {what} file is expected"))),
+        [] => Err(usage(format!("the {what} file is required"))),
+        more => Err(usage(format!(
+            "one {what} file is expected, not {}",
+            more.len()
+        ))),
     }
 }
 
 fn load_orders(args: &Args) -> Result<(String, OrderRows), Failure> {
-    let file = input_file(args, "an orders")?;
+    let file = input_file(args, "orders")?;
     let text = read_file(file)?;
     let rows = read_orders(file, &text, args.flag("--lenient"))?;
     Ok((file.to_owned(), rows))
@@ -424,7 +427,7 @@ fn evaluate(args: &Args) -> Result<String, Failure> {
 
 fn lift(args: &Args) -> Result<String, Failure> {
     let format = format(args)?;
-    let file = input_file(args, "an events")?;
+    let file = input_file(args, "events")?;
     let text = read_file(file)?;
     let (events, counts) = read_events(file, &text, args.flag("--lenient"))?;
     let mut table = LiftTable::default();
