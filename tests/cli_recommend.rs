@@ -509,3 +509,60 @@ fn returns_are_ignored_and_counted_apart_from_bad_rows() {
     assert_eq!(list.len(), 1); // the returned kettle is not a neighbour
     assert_eq!(list[0].get("item").unwrap().as_str(), Some("cups"));
 }
+
+/// MovieLens 100k ratings of 4 or more as an orders CSV (downloaded by `make data`, never committed).
+fn movielens_orders() -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".cache/recbole/recbole/dataset_example/ml-100k/ml-100k.inter");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}: run `make data` to download MovieLens 100k",
+            path.display()
+        )
+    });
+    let mut csv = String::from("customer_id,date,amount,product_id\n");
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f[2].parse::<f64>().unwrap() >= 4.0 {
+            let at = nextoffer::format_instant(f[3].parse::<f64>().unwrap() as i64);
+            csv.push_str(&format!("{},{at},1,{}\n", f[0], f[1]));
+        }
+    }
+    write_temp("ml-100k.csv", &csv)
+}
+
+#[test]
+fn movielens_through_the_cli_gives_mlxtends_itemsets_and_item_to_item_beats_popularity() {
+    let file = movielens_orders();
+    let out = json(&[
+        "rules",
+        &file,
+        "--basket",
+        "customer",
+        "--min-support",
+        "0.25",
+        "--min-confidence",
+        "0",
+    ]);
+    assert_eq!(num(&out, "transactions"), 942.0);
+    assert_eq!(out.get("itemsets").unwrap().as_array().unwrap().len(), 31);
+    assert_eq!(out.get("rules").unwrap().as_array().unwrap().len(), 16);
+
+    let out = json(&["evaluate", &file, "--basket", "customer"]);
+    assert_eq!(num(&out, "customers"), 942.0);
+    let methods = out.get("methods").unwrap().as_array().unwrap();
+    let hit_rate = |name: &str| {
+        num(
+            methods
+                .iter()
+                .find(|m| m.get("method").unwrap().as_str() == Some(name))
+                .unwrap(),
+            "hitRate",
+        )
+    };
+    assert!(
+        hit_rate("item_to_item") > hit_rate("popularity"),
+        "{}",
+        out.to_json()
+    );
+}

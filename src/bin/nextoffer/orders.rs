@@ -29,6 +29,8 @@ pub struct RowCounts {
 /// One order row, owned, so that [`OrderRows::lines`] can lend `OrderLine`s borrowing from it.
 struct OrderRow {
     customer: String,
+    /// Seconds since the epoch, kept to order same-day lines by time.
+    at: i64,
     day: i32,
     order: Option<String>,
     product: String,
@@ -47,18 +49,30 @@ pub struct OrderRows {
 impl OrderRows {
     /// The rows as order lines, in file order.
     pub fn lines(&self) -> Vec<OrderLine<'_>> {
-        self.rows
-            .iter()
-            .map(|r| OrderLine {
-                customer: &r.customer,
-                day: r.day,
-                order: r.order.as_deref(),
-                product: &r.product,
-                quantity: r.quantity,
-                amount: Some(r.amount),
-                category: r.category.as_deref(),
-            })
-            .collect()
+        self.rows.iter().map(OrderRow::line).collect()
+    }
+
+    /// The rows as order lines sorted by date and time (a stable sort: equal times keep file order), so
+    /// that a customer's last line is the last purchase even when the file is not in time order.
+    pub fn lines_in_time_order(&self) -> Vec<OrderLine<'_>> {
+        let mut rows: Vec<&OrderRow> = self.rows.iter().collect();
+        rows.sort_by_key(|r| r.at);
+        rows.into_iter().map(OrderRow::line).collect()
+    }
+}
+
+impl OrderRow {
+    fn line(&self) -> OrderLine<'_> {
+        let r = self;
+        OrderLine {
+            customer: &r.customer,
+            day: r.day,
+            order: r.order.as_deref(),
+            product: &r.product,
+            quantity: r.quantity,
+            amount: Some(r.amount),
+            category: r.category.as_deref(),
+        }
     }
 }
 
@@ -278,9 +292,10 @@ impl<'a> Cell<'a> {
         }
     }
 
-    fn day(&self) -> Result<i32, String> {
+    /// The instant (seconds since the epoch) and its day number.
+    fn instant(&self) -> Result<(i64, i32), String> {
         nextoffer::parse_instant(self.text)
-            .and_then(|s| i32::try_from(s.div_euclid(SECONDS_PER_DAY)).ok())
+            .and_then(|s| Some((s, i32::try_from(s.div_euclid(SECONDS_PER_DAY)).ok()?)))
             .ok_or_else(|| self.bad(&format!("{:?} is not an ISO date or date-time", self.text)))
     }
 }
@@ -338,7 +353,7 @@ pub fn read_orders(file: &str, text: &str, lenient: bool) -> Result<OrderRows, F
     let mut rows = Vec::new();
     let counts = scan(file, text, lenient, &wanted, |line, cells| {
         let customer = required(cells, 0, line)?.non_empty()?.to_owned();
-        let day = required(cells, 1, line)?.day()?;
+        let (at, day) = required(cells, 1, line)?.instant()?;
         let amount = required(cells, 2, line)?.number()?;
         let product = required(cells, 3, line)?.non_empty()?.to_owned();
         let quantity = match cell(cells, 5).filter(|c| !c.text.is_empty()) {
@@ -347,6 +362,7 @@ pub fn read_orders(file: &str, text: &str, lenient: bool) -> Result<OrderRows, F
         };
         rows.push(OrderRow {
             customer,
+            at,
             day,
             order: optional_text(cells, 4),
             product,

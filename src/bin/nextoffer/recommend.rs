@@ -404,7 +404,8 @@ fn evaluate(args: &Args) -> Result<String, Failure> {
         ..EvaluationOptions::default()
     };
     let (file, rows) = load_orders(args)?;
-    let evaluation = evaluate_leave_last_out(&rows.lines(), &options).map_err(core_error(&file))?;
+    let evaluation = evaluate_leave_last_out(&rows.lines_in_time_order(), &options)
+        .map_err(core_error(&file))?;
     if format == Format::Csv {
         rows_value(&rows.counts, format);
         let table = evaluation.scores.iter().map(|s| {
