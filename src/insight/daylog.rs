@@ -113,20 +113,48 @@ impl DayLog {
 
     /// The days, ascending.
     pub(crate) fn days(&self) -> Vec<i32> {
-        let raw = self.raw();
-        let mut out = Vec::with_capacity(self.len as usize);
-        let mut pos = 0;
-        let mut prev: Option<i32> = None;
-        while let Some((v, next)) = decode(raw, pos) {
-            pos = next;
-            let d = match prev {
-                None => unzigzag(v),
-                Some(p) => p.saturating_add(i32::try_from(v).unwrap_or(i32::MAX)),
-            };
-            out.push(d);
-            prev = Some(d);
+        self.iter().collect()
+    }
+
+    /// The days, ascending, decoded on the fly.
+    pub(crate) fn iter(&self) -> DayIter<'_> {
+        DayIter {
+            raw: self.raw(),
+            pos: 0,
+            prev: None,
         }
-        out
+    }
+
+    /// The number of distinct days.
+    pub(crate) fn len(&self) -> u32 {
+        self.len
+    }
+
+    /// The latest day (meaningless when empty).
+    pub(crate) fn last(&self) -> i32 {
+        self.last
+    }
+}
+
+/// Decodes a [`DayLog`] without allocating.
+pub(crate) struct DayIter<'a> {
+    raw: &'a [u8],
+    pos: usize,
+    prev: Option<i32>,
+}
+
+impl Iterator for DayIter<'_> {
+    type Item = i32;
+
+    fn next(&mut self) -> Option<i32> {
+        let (v, next) = decode(self.raw, self.pos)?;
+        self.pos = next;
+        let d = match self.prev {
+            None => unzigzag(v),
+            Some(p) => p.saturating_add(i32::try_from(v).unwrap_or(i32::MAX)),
+        };
+        self.prev = Some(d);
+        Some(d)
     }
 }
 

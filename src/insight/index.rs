@@ -82,10 +82,16 @@ fn key_in<'a, V>(arena: &'a [u8], slot: &'a Slot<V>) -> &'a [u8] {
     }
 }
 
-/// The home slot of hash `h` in a table of `len` slots: the high bits of h, scaled. Monotone in h, so rows
-/// sorted by hash visit the table front to back (see `OrderBook`'s batches).
-fn home(h: u64, len: usize) -> usize {
-    ((u128::from(h) * len as u128) >> 64) as usize
+/// The part of the hash a slot keeps: the high 32 bits, which also place it (so a resize needs no
+/// rehashing).
+fn tag(h: u64) -> u32 {
+    (h >> 32) as u32
+}
+
+/// The home slot of a tag in a table of `len` slots: the tag scaled to the table. Monotone in the hash, so
+/// rows sorted by hash visit the table front to back (see `OrderBook`'s batches).
+fn home(tag: u32, len: usize) -> usize {
+    ((u64::from(tag) * len as u64) >> 32) as usize
 }
 
 impl<V: Default> CustomerIndex<V> {
@@ -119,13 +125,13 @@ impl<V: Default> CustomerIndex<V> {
     pub(crate) fn reserve(&mut self, additional: usize) {
         let needed = (self.len + additional).saturating_mul(2);
         if needed > self.slots.len() {
-            self.resize(needed.max(self.slots.len() + self.slots.len() / 4));
+            self.resize(needed.max(self.slots.len() + self.slots.len() / 2));
         }
     }
 
     fn find_or_insert(&mut self, h: u64, bytes: &[u8]) -> Option<(usize, bool)> {
-        let tag = h as u32;
-        let mut i = home(h, self.slots.len());
+        let tag = tag(h);
+        let mut i = home(tag, self.slots.len());
         loop {
             let slot = self.slots.get(i)?;
             if slot.index == EMPTY {
@@ -176,8 +182,7 @@ impl<V: Default> CustomerIndex<V> {
         let old = std::mem::replace(&mut self.slots, bigger);
         let size = self.slots.len();
         for slot in old.into_iter().filter(|s| s.index != EMPTY) {
-            let h = hash(key_in(&self.arena, &slot));
-            let mut i = home(h, size);
+            let mut i = home(slot.hash, size);
             while self.slots.get(i).is_some_and(|s| s.index != EMPTY) {
                 i = if i + 1 == size { 0 } else { i + 1 };
             }
@@ -187,8 +192,9 @@ impl<V: Default> CustomerIndex<V> {
         }
     }
 
-    /// All ids with their values, by number.
-    pub(crate) fn into_entries(self) -> Vec<(String, V)> {
+    /// All ids with their values, by number (every entry is `Some`; `Option` lets callers take them out
+    /// in another order without moving the rest).
+    pub(crate) fn into_entries(self) -> Vec<Option<(String, V)>> {
         let arena = self.arena;
         let mut entries: Vec<Option<(String, V)>> = (0..self.len).map(|_| None).collect();
         for s in self.slots.into_iter().filter(|s| s.index != EMPTY) {
@@ -197,7 +203,7 @@ impl<V: Default> CustomerIndex<V> {
                 *e = Some((id, s.value));
             }
         }
-        entries.into_iter().flatten().collect()
+        entries
     }
 }
 
@@ -228,7 +234,12 @@ mod tests {
             assert_eq!((number, added, *value), (n as u32, false, n as u32 * 10));
         }
         assert_eq!(index.len(), 5000);
-        let back: Vec<String> = index.into_entries().into_iter().map(|e| e.0).collect();
+        let back: Vec<String> = index
+            .into_entries()
+            .into_iter()
+            .flatten()
+            .map(|e| e.0)
+            .collect();
         assert_eq!(back, ids);
     }
 
@@ -251,14 +262,15 @@ mod tests {
             .iter()
             .enumerate()
             .filter(|(_, s)| s.index != EMPTY)
-            .map(|(i, s)| (i + size - home(hash(key_in(&index.arena, s)), size)) % size)
+            .map(|(i, s)| (i + size - home(tag(hash(key_in(&index.arena, s))), size)) % size)
             .max();
         assert!(worst.unwrap() < 40, "{worst:?}");
     }
 
     #[test]
     fn home_slots_grow_with_the_hash() {
-        assert!(home(0, 1024) == 0 && home(u64::MAX, 1024) == 1023);
-        assert!(home(1 << 63, 1024) == 512);
+        assert!(home(0, 1024) == 0 && home(u32::MAX, 1024) == 1023);
+        assert!(home(1 << 31, 1024) == 512);
+        assert_eq!(tag(0xdead_beef_0000_0001), 0xdead_beef);
     }
 }

@@ -339,13 +339,14 @@ impl OrderBook {
         }
         let columns = header_columns(&csv)?;
         let decimal_comma = csv.delimiter() != b',';
+        let mut last_date = LastDate::default();
         while csv.next_record(false)? {
             self.stats.rows_read += 1;
             if self.stats.rows_read % PROGRESS_EVERY == 0 {
                 progress(Stage::Import, self.stats.rows_read, 0);
             }
             let line = csv.line();
-            match parse_csv_row(&csv, &columns, decimal_comma, line) {
+            match parse_csv_row(&csv, &columns, decimal_comma, line, &mut last_date) {
                 Ok((id, date, amount, category)) => self.fold(id, date, amount, category),
                 Err(e) => self.skip_or_fail(e)?,
             }
@@ -548,15 +549,10 @@ impl OrderBook {
             .days()
             .saturating_sub(self.options.trailing_days as i32);
         let keep_spend = self.options.as_of.is_none();
-        let mut day_spends = self.day_spends.into_iter();
         let category_sets = self.category_sets;
         let category_names = self.category_names;
-        let mut entries: Vec<Option<(String, Acc, Vec<f64>)>> = self
-            .index
-            .into_entries()
-            .into_iter()
-            .map(|(id, acc)| Some((id, acc, day_spends.next().unwrap_or_default())))
-            .collect();
+        let mut day_spends = self.day_spends;
+        let mut entries = self.index.into_entries();
         // Back to the order of first appearance: sort small (row, slot) pairs, not the entries themselves.
         let mut order: Vec<(u64, u32)> = entries
             .iter()
@@ -566,13 +562,20 @@ impl OrderBook {
         super::sort_by(&mut order, |a, b| a.0 < b.0);
         let customers = order
             .into_iter()
-            .filter_map(|(_, i)| entries.get_mut(i as usize).and_then(Option::take))
+            .filter_map(|(_, i)| {
+                let (id, acc) = entries.get_mut(i as usize).and_then(Option::take)?;
+                let spends = day_spends
+                    .get_mut(i as usize)
+                    .map(std::mem::take)
+                    .unwrap_or_default();
+                Some((id, acc, spends))
+            })
             .map(|(id, acc, spends)| {
-                let days = acc.days.days();
+                let days = &acc.days;
                 let trailing = if keep_spend {
                     days.iter()
                         .zip(&spends)
-                        .filter(|(d, _)| **d > trailing_start)
+                        .filter(|(d, _)| *d > trailing_start)
                         .map(|(_, s)| s)
                         .sum()
                 } else {
@@ -589,13 +592,13 @@ impl OrderBook {
                 });
                 CustomerSummary::from_parts(
                     id,
-                    &days,
+                    (acc.first, days.last(), days.len()),
                     as_of,
                     acc.rows,
                     acc.total,
                     acc.first_spend,
                     trailing,
-                    days.iter().filter(|&&d| d > trailing_start).count() as u32,
+                    days.iter().filter(|&d| d > trailing_start).count() as u32,
                     categories,
                 )
             })
@@ -660,11 +663,20 @@ fn header_columns<R: BufRead>(csv: &CsvReader<R>) -> Result<Columns, OrderError>
 
 type Parsed<'a> = (&'a str, Date, f64, Option<&'a str>);
 
+/// The previous row's date text and value: order files come in runs of the same date, so most rows skip
+/// date parsing.
+#[derive(Default)]
+struct LastDate {
+    text: String,
+    date: Option<Date>,
+}
+
 fn parse_csv_row<'a, R: BufRead>(
     csv: &'a CsvReader<R>,
     columns: &Columns,
     decimal_comma: bool,
     line: u64,
+    last_date: &mut LastDate,
 ) -> Result<Parsed<'a>, OrderError> {
     let at = |index: usize, name: &'static str| Position::Csv {
         line,
@@ -695,7 +707,17 @@ fn parse_csv_row<'a, R: BufRead>(
             "customer id is empty".to_string(),
         ));
     }
-    let date = Date::parse(raw.date).map_err(|e| bad(at(columns.date, "date"), e.to_string()))?;
+    let date = match last_date.date {
+        Some(d) if last_date.text == raw.date => d,
+        _ => {
+            let d =
+                Date::parse(raw.date).map_err(|e| bad(at(columns.date, "date"), e.to_string()))?;
+            last_date.text.clear();
+            last_date.text.push_str(raw.date);
+            last_date.date = Some(d);
+            d
+        }
+    };
     let amount = parse_amount(raw.amount, decimal_comma).ok_or_else(|| {
         bad(
             at(columns.amount, "amount"),

@@ -47,11 +47,12 @@ pub struct CustomerSummary {
 }
 
 impl CustomerSummary {
-    /// Builds a summary from the customer's distinct purchase days (ascending, non-empty) and totals.
+    /// Builds a summary from the customer's first and last purchase days, distinct purchase days, and
+    /// totals.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn from_parts(
         customer_id: String,
-        days: &[i32],
+        (first, last, days): (i32, i32, u32),
         as_of: Date,
         rows: u32,
         total: f64,
@@ -60,9 +61,8 @@ impl CustomerSummary {
         trailing_purchases: u32,
         categories: Vec<String>,
     ) -> CustomerSummary {
-        let first = days.first().copied().unwrap_or(as_of.days());
-        let last = days.last().copied().unwrap_or(first);
-        let purchase_days = (days.len() as u32).max(1);
+        let last = last.max(first);
+        let purchase_days = days.max(1);
         let frequency = purchase_days - 1;
         let recency_days = last - first;
         // Repeat spend is a difference of sums: clamp the rounding residue of a one-day customer to zero.
