@@ -42,6 +42,7 @@ mod predict;
 mod report;
 pub mod retention;
 pub mod rfm;
+mod rows;
 pub mod special;
 mod summary;
 pub mod synth;
