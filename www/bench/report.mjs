@@ -68,6 +68,26 @@ if (wasm) {
     "≤ 50 µs",
     verdict(wasm.decide.medianUs <= 50),
   ]);
+  if (wasm.decideFor) {
+    rows.push([
+      "`decideFor(customer, request)`: prepared 200-purchase customer, per-call context + 10 contacts, Wasm in Node, median",
+      `${us(wasm.decideFor.medianUs)} (p95 ${us(wasm.decideFor.p95Us)})`,
+      "≤ 50 µs",
+      verdict(wasm.decideFor.medianUs <= 50),
+    ]);
+    rows.push([
+      "`decideForJson(customer, text)`, median",
+      `${us(wasm.decideForJson.medianUs)} (p95 ${us(wasm.decideForJson.p95Us)})`,
+      "",
+      "",
+    ]);
+    rows.push([
+      "peer median / `decideFor` median",
+      `${wasm.peerRatioDecideFor.toFixed(1)}×`,
+      "≥ 3×",
+      verdict(wasm.peerRatioDecideFor >= 3),
+    ]);
+  }
   rows.push([
     "GrowthBook `evalCondition` over 500 offers + sort (peer), median",
     `${us(wasm.peer.medianUs)} (p95 ${us(wasm.peer.p95Us)})`,
