@@ -8,11 +8,14 @@
 //! nextoffer rules orders.csv --min-support S --min-confidence C [--min-lift L] [--max-len N]
 //! nextoffer evaluate orders.csv [--k 10] [--basket order|customer]
 //! nextoffer lift events.csv
+//! nextoffer insight orders.csv [--as-of DATE] [--format json|csv] [--model bgnbd|pareto|none]
+//! nextoffer fit orders.csv -o model.json [--as-of DATE] [--model bgnbd|pareto]
 //! ```
 //! Results go to standard output as JSON; errors to standard error as one line, with exit status 1 for bad
 //! input and 2 for a bad command line.
 
 mod args;
+mod insight;
 mod orders;
 mod recommend;
 
@@ -29,6 +32,10 @@ const USAGE: &str = "usage:
       [--basket order|customer] [--sort lift|confidence|support|leverage|conviction] [--lenient] [--format json|csv]
   nextoffer evaluate ORDERS.csv [--k 10] [--basket order|customer] [--lenient] [--format json|csv]
   nextoffer lift EVENTS.csv [--lenient] [--format json|csv]
+  nextoffer insight ORDERS.csv [--as-of DATE] [--format json|csv] [--model bgnbd|pareto|none]
+      [--lenient] [--options OPTIONS.json]
+  nextoffer fit ORDERS.csv -o MODEL.json [--as-of DATE] [--model bgnbd|pareto] [--lenient]
+      [--options OPTIONS.json]
   nextoffer help
 
 Files may be '-' for standard input. Output is JSON on standard output.";
@@ -72,6 +79,7 @@ fn run(argv: &[String]) -> Result<String, Failure> {
         "check" => check(Args::parse(rest, &["--model"], &[])?),
         "merge-state" => merge_state(Args::parse(rest, &[], &[])?),
         "similar" | "rules" | "evaluate" | "lift" => recommend::run(command, rest),
+        "insight" | "fit" => insight::run(command, rest),
         "help" | "--help" | "-h" => Ok(USAGE.to_owned()),
         other => Err(Failure::Usage(format!("unknown command \"{other}\""))),
     }
