@@ -470,3 +470,43 @@ fn lenient_mode_skips_and_counts_bad_rows() {
         .starts_with("nextoffer: skipped 2 of 5 rows (--lenient); first: line 3, column 3"));
     assert_eq!(stdout(&o).lines().count(), 3);
 }
+
+#[test]
+fn one_time_buyers_get_rfm_without_models_and_fit_refuses_them() {
+    let dir = scratch("one-time");
+    let orders = write(
+        &dir,
+        "orders.csv",
+        "customer_id,date,amount\na,2024-01-01,10\nb,2024-02-01,5\nc,2024-03-01,7\n",
+    );
+    let insight = parse(&ok(&["insight", &orders])).unwrap();
+    let models = insight.get("models").unwrap();
+    assert!(models.get("purchase").unwrap().is_null());
+    let errors = models.get("errors").unwrap().as_array().unwrap();
+    assert!(errors[0]
+        .as_str()
+        .unwrap()
+        .contains("no customer has a repeat purchase"));
+    for row in customers(&insight) {
+        assert!(row.get("lifetimeValue").unwrap().is_null());
+        assert!(row.get("segment").unwrap().as_str().is_some());
+    }
+    let model_file = dir.join("model.json");
+    let line = fails(&["fit", &orders, "-o", model_file.to_str().unwrap()], 1);
+    assert!(
+        line.contains(
+            "no purchase model could be fitted: bgnbd: no customer has a repeat purchase"
+        ),
+        "{line}"
+    );
+    assert!(!model_file.exists());
+}
+
+#[test]
+fn an_as_of_before_every_order_is_bad_input() {
+    let line = fails(&["insight", SMALL, "--as-of", "2020-01-01"], 1);
+    assert!(
+        line.contains("no usable orders (all 15 rows are dated after as_of)"),
+        "{line}"
+    );
+}
