@@ -8,7 +8,9 @@ import initNode, {
   evalCondition,
   hash,
   version,
+  type Customer,
   type Decision,
+  type DecideForRequest,
   type DecideRequest,
   type FeedbackEvent,
   type LearnedState,
@@ -82,6 +84,13 @@ export function topOffer(engine: Engine): { id: string; score: number; propensit
   const first: RankedOffer | undefined = decision.offers[0];
   if (first === undefined) return undefined;
   return { id: first.id, score: first.score, propensity: first.factors.propensity };
+}
+
+// A prepared customer: the profile read once, each call carrying the context and the contacts.
+export function prepared(engine: Engine): string[] {
+  using customer: Customer = engine.customer({ id: "c1", attributes: { plan: "pro" }, owned: ["p1"] });
+  const perCall: DecideForRequest = { customer: { contacts: [] }, context: request.context, limit: 3 };
+  return engine.decideFor(customer, perCall).offers.map((o) => o.id);
 }
 
 export function learn(engine: Engine, decision: Decision): LearnedState {
