@@ -51,16 +51,28 @@ enum Failure {
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     match run(&argv) {
-        Ok(output) => {
-            println!("{output}");
-            ExitCode::SUCCESS
-        }
+        Ok(output) => write_stdout(&output),
         Err(Failure::Usage(message)) => {
             eprintln!("nextoffer: {message}\n{USAGE}");
             ExitCode::from(2)
         }
         Err(Failure::Input(message)) => {
             eprintln!("nextoffer: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes the result; a reader that stops early (`nextoffer ... | head`) is not an error, so a broken pipe exits
+/// 0 quietly instead of panicking the way `println!` would.
+fn write_stdout(output: &str) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{output}").and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("nextoffer: cannot write the output: {e}");
             ExitCode::from(1)
         }
     }
