@@ -50,5 +50,7 @@ for file in benches/*.rs; do
   fi
 done
 
+echo "== wasm in Node: www/bench/insight_wasm.mjs" && node www/bench/insight_wasm.mjs "$OUT" | tee "$OUT/insight_wasm.txt"
+
 echo "== writing BENCHMARKS.md"
 node www/bench/report.mjs "$OUT" BENCHMARKS.md

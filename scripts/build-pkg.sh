@@ -37,6 +37,8 @@ for wasm in "$PKG"/web/*.wasm; do
   echo "wasm-opt -Oz ${features[*]}: $wasm $before -> $(wc -c <"$wasm") bytes"
 done
 
+scripts/build-insight.sh
+
 version=$(cargo metadata --no-deps --format-version 1 |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const p=JSON.parse(s).packages.find(p=>p.name==="'"$NAME"'");process.stdout.write(p.version)})')
 node -e '

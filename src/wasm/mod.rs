@@ -6,6 +6,8 @@
 //! Release an engine with `engine.free()` or `using engine = new Engine(model)`.
 
 mod convert;
+#[cfg(feature = "insight-wasm")]
+mod insight;
 mod types;
 
 use convert::{engine_error, error, from_json, json_text};

@@ -186,6 +186,7 @@ const others = readdirSync(benchDir)
     const output = readFileSync(join(benchDir, name), "utf8").trimEnd();
     const source = stem.endsWith("_peer")
       ? `\`python www/bench/${stem}.py\` (the peer of \`benches/${stem.replace(/_peer$/, "")}.rs\`)`
+      : existsSync(`www/bench/${stem}.mjs`) ? `\`node www/bench/${stem}.mjs\` (Wasm in Node)`
       : `\`cargo bench --bench ${stem}\` (\`benches/${stem}.rs\`)`;
     return `\n## ${source}\n\nAs printed in the same run:\n\n\`\`\`\n${output}\n\`\`\`\n`;
   })
