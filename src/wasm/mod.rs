@@ -162,7 +162,7 @@ fn read_state(state: &JsValue) -> Result<crate::LearnedState, JsValue> {
 pub fn eval_condition(
     condition: &ConditionInput,
     attributes: &AttributesInput,
-    saved_groups: &SavedGroupsInput,
+    saved_groups: Option<SavedGroupsInput>,
 ) -> Result<bool, JsValue> {
     let parse = |value: &JsValue, what: &str| -> Result<crate::json::Value, JsValue> {
         if value.is_undefined() || value.is_null() {
@@ -174,7 +174,10 @@ pub fn eval_condition(
     };
     let condition = parse(condition, "condition")?;
     let attributes = parse(attributes, "attributes")?;
-    let groups = parse(saved_groups, "savedGroups")?;
+    let groups = match saved_groups {
+        Some(groups) => parse(&groups, "savedGroups")?,
+        None => crate::json::Value::Object(crate::json::Object::new()),
+    };
     Ok(crate::condition::eval_condition(
         &condition,
         &attributes,

@@ -219,6 +219,6 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "{ [key: string]: Json }")]
     pub type AttributesInput;
     /// Saved groups of a condition.
-    #[wasm_bindgen(typescript_type = "{ [group: string]: Json[] } | undefined")]
+    #[wasm_bindgen(typescript_type = "{ [group: string]: Json[] }")]
     pub type SavedGroupsInput;
 }

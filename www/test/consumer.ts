@@ -118,6 +118,7 @@ export function scoped(): number {
 }
 
 export const audience: boolean = evalCondition({ plan: { $in: ["pro"] } }, { plan: "pro" }, {});
+export const audienceWithoutGroups: boolean = evalCondition({ plan: "pro" }, { plan: "pro" });
 export const grouped: boolean = evalCondition({ id: { $inGroup: "vip" } }, { id: "c1" }, { vip: ["c1"] });
 export const bucket: number | undefined = hash("seed", "c1", 2);
 export const packageVersion: string = version();
