@@ -1,9 +1,11 @@
 // The package's entries resolve as an installed copy would: `nextoffer` in Node picks the `node` condition of
 // the exports map, which is ready at import; its `init` only resolves, so code written for the browser entry
-// runs unchanged; and it is the same module as the web entry, not a second instance with its own memory.
+// runs unchanged. Node and workerd load the speed-optimised build (pkg/server/), the browser the size-optimised
+// one (pkg/web/): two instances of the same code, which must decide identically.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import init, { Engine, version, initSync } from "nextoffer";
@@ -22,9 +24,24 @@ test("the node entry is ready at import and its init resolves to the same export
   assert.equal(typeof new Engine('{"offers":[]}').offerCount, "number");
 });
 
-test("the node and web entries share one module instance", () => {
-  assert.equal(web.Engine, Engine);
+test("the node entry runs the server build, a separate instance that decides as the web build does", () => {
+  assert.notEqual(web.Engine, Engine);
+  web.initSync({ module: readFileSync(new URL("../../pkg/web/nextoffer_bg.wasm", import.meta.url)) });
   assert.equal(web.version(), version());
+  const model = readFileSync(new URL("../../tests/spec/models/coffee-shop.json", import.meta.url), "utf8");
+  const request = {
+    customer: { id: "c-9", attributes: { plan: "pro", visits: 4 }, owned: ["espresso-machine"] },
+    context: { placement: "cart", now: "2026-11-23T10:00:00Z", device: "mobile" },
+    limit: 5,
+    seed: 3,
+  };
+  const server = new Engine(model);
+  const browser = new web.Engine(model);
+  const decision = server.decideJson(JSON.stringify(request));
+  assert.equal(decision, browser.decideJson(JSON.stringify(request)));
+  assert.equal(JSON.parse(decision).offers.length, 4);
+  server.free();
+  browser.free();
 });
 
 test("the package version is Cargo's", () => {
