@@ -2,7 +2,7 @@
 //!
 //! Insight works at the granularity of days (same-day purchases count once), so a date is just the number of
 //! days since 1970-01-01. A date library would cost Wasm size for nothing we need; the civil-calendar
-//! conversions below are Howard Hinnant's `days_from_civil` / `civil_from_days` algorithms.
+//! conversions are Howard Hinnant's `days_from_civil` / `civil_from_days` algorithms, shared with `crate::time`.
 
 use std::fmt;
 
@@ -174,41 +174,19 @@ fn valid_time(s: &[u8]) -> bool {
     }
 }
 
-fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
+// The calendar arithmetic is the crate's (`crate::time`); these adapt it to this module's `i32`/`u32` fields.
+// Years are range-checked before any call, so every conversion is exact.
 
 fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    crate::time::days_in_month(i64::from(y), i64::from(m)) as u32
 }
 
 fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400); // [0, 399]
-    let m = m as i32;
-    let mp = if m > 2 { m - 3 } else { m + 9 }; // [0, 11]
-    let doy = (153 * mp + 2) / 5 + d as i32 - 1; // [0, 365]
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
-    era * 146_097 + doe - 719_468
+    crate::time::days_from_civil(i64::from(y), i64::from(m), i64::from(d)) as i32
 }
 
 fn civil_from_days(z: i32) -> (i32, u32, u32) {
-    let z = i64::from(z) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
+    let (y, m, d) = crate::time::civil_from_days(i64::from(z));
     (y as i32, m as u32, d as u32)
 }
 
