@@ -86,7 +86,7 @@ impl Engine {
     /// Decides for a request given as JSON text, read in one streaming pass against the model.
     pub fn decide_text(&self, request: &str) -> Result<Decision<'_>, Error> {
         let mut view = RequestView::read(&self.model, request).map_err(ReadError::into_error)?;
-        self.decide_view(&mut view)
+        self.decide_view(&mut view, None)
             .map_err(Error::invalid(Input::Request))
     }
 
@@ -127,10 +127,10 @@ impl Engine {
         }
         view.customer_id.clone_from(&customer.id);
         view.attributes = std::borrow::Cow::Borrowed(&customer.attributes);
-        view.purchases.extend_from_slice(&customer.purchases);
-        view.owned.extend_from_slice(&customer.owned);
+        // The prepared purchases and owned products are read in place by `Profile::build`; only the contacts
+        // are appended, since the profile keeps one sorted list of them anyway.
         view.contacts.extend_from_slice(&customer.contacts);
-        self.decide_view(&mut view)
+        self.decide_view(&mut view, Some(customer))
             .map_err(Error::invalid(Input::Request))
     }
 
@@ -152,7 +152,11 @@ impl Engine {
         Ok(self.decide_text(request)?.to_json())
     }
 
-    fn decide_view<'m>(&'m self, req: &mut RequestView<'_>) -> Result<Decision<'m>, FieldError> {
+    fn decide_view<'m>(
+        &'m self,
+        req: &mut RequestView<'_>,
+        prepared: Option<&PreparedCustomer>,
+    ) -> Result<Decision<'m>, FieldError> {
         let model = &self.model;
         let root = At::root("");
         let placement = match req.placement.as_deref() {
@@ -165,7 +169,7 @@ impl Engine {
             Some(p) => model.placement_id(p),
             None => None,
         };
-        let profile = Profile::build(model, req);
+        let profile = Profile::build(model, req, prepared);
         let mut decision = Decision {
             decision_id: decision_id(req),
             customer_id: req.customer_id.clone(),

@@ -2,6 +2,7 @@
 //! offers against it is integer work: owned products, the cart, category affinity, and contact history.
 
 use crate::catalog::OfferKind;
+use crate::customer::PreparedCustomer;
 use crate::decode::{At, FieldError};
 use crate::intern::IdSet;
 use crate::json::Value;
@@ -108,7 +109,15 @@ pub(crate) struct Profile {
 impl Profile {
     /// Turns a request's records into sets and weights as of `view.now`; purchases and contacts dated after
     /// `now` have not happened yet from this decision's point of view.
-    pub(crate) fn build(model: &Model, view: &mut RequestView<'_>) -> Profile {
+    /// A prepared customer's purchases and owned products are read where they are, not copied per request.
+    pub(crate) fn build(
+        model: &Model,
+        view: &mut RequestView<'_>,
+        prepared: Option<&PreparedCustomer>,
+    ) -> Profile {
+        let (prepared_owned, prepared_purchases) = prepared.map_or((&[][..], &[][..]), |c| {
+            (c.owned.as_slice(), c.purchases.as_slice())
+        });
         let products = model.product_count();
         let now = view.now;
         let mut profile = Profile {
@@ -121,11 +130,16 @@ impl Profile {
         for &id in &view.cart {
             profile.cart.insert(id);
         }
-        for &id in &view.owned {
+        for &id in view.owned.iter().chain(prepared_owned) {
             profile.owned.insert(id);
         }
         let decay_per_day = std::f64::consts::LN_2 / model.affinity_half_life_days();
-        for purchase in view.purchases.iter().filter(|p| p.at <= now) {
+        for purchase in view
+            .purchases
+            .iter()
+            .chain(prepared_purchases)
+            .filter(|p| p.at <= now)
+        {
             if let Some(id) = purchase.product {
                 profile.owned.insert(id);
             }
