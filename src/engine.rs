@@ -590,16 +590,11 @@ fn keep_best(best: &mut Vec<(f64, u32, u32)>, limit: usize, candidate: (f64, u32
 
 /// A decision id from the request alone: the same request gives the same id, natively and in Wasm.
 fn decision_id(req: &RequestView<'_>) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in req
-        .customer_id
-        .as_deref()
-        .unwrap_or("")
-        .bytes()
-        .chain(req.placement.as_deref().unwrap_or("").bytes())
-    {
-        h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
+    use std::hash::Hasher;
+    let mut hasher = crate::intern::FnvHasher::default();
+    hasher.write(req.customer_id.as_deref().unwrap_or("").as_bytes());
+    hasher.write(req.placement.as_deref().unwrap_or("").as_bytes());
+    let h = hasher.finish();
     let mixed = splitmix64(h ^ splitmix64(req.seed) ^ (req.now as u64).rotate_left(29));
     format!("{mixed:016x}")
 }

@@ -102,3 +102,30 @@ impl IdSet {
             .is_some_and(|word| word & (1 << (id % 64)) != 0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::Hasher;
+
+    /// FNV-1a 64 of the concatenation, written the long way, as `decision_id` once computed it.
+    fn fnv_loop(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    #[test]
+    fn writing_parts_hashes_their_concatenation_even_when_empty() {
+        for (a, b) in [("", ""), ("c-1001", "cart"), ("", "home"), ("c1", "")] {
+            let mut h = FnvHasher::default();
+            h.write(a.as_bytes());
+            h.write(b.as_bytes());
+            assert_eq!(
+                h.finish(),
+                fnv_loop(format!("{a}{b}").as_bytes()),
+                "{a:?} {b:?}"
+            );
+        }
+    }
+}
