@@ -1,7 +1,7 @@
 // The golden decide cases of tests/spec/decide/ through the built Wasm package. tests/wasm_node.rs runs the
 // same files natively (under cargo test) and in Wasm, so every build must give the same decisions. Each case
-// names a model of tests/spec/models/ and holds a request and either `expected` (offer ids in rank order, and optionally
-// scores, suppressed offers with their rule, group, candidates, ineligibleCount, blocked rule) or
+// names a model of tests/spec/models/ and holds a request and either `expected` (offer ids in rank order, and
+// optionally scores, suppressed offers with their rule, group, candidates, ineligibleCount, blocked rule) or
 // `expectedError` (code and path).
 
 import { describe, test } from "node:test";
