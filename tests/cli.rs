@@ -6,26 +6,10 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+use support::{nextoffer, write_temp};
+
 use std::process::Command;
-
-fn nextoffer(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nextoffer"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn write_temp(name: &str, text: &str) -> String {
-    let path = std::env::temp_dir().join(format!("nextoffer-cli-{}-{name}", std::process::id()));
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
 
 const MODEL: &str = "tests/spec/models/coffee-shop.json";
 

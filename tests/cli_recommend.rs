@@ -7,37 +7,17 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+use support::{nextoffer, write_temp};
+
 use nextoffer::json::Value;
 use nextoffer::recommend::{measure_lift, ArmCounts};
-use std::process::Command;
-
-fn nextoffer(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nextoffer"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
 
 /// Runs a command that must succeed and parses its JSON output.
 fn json(args: &[&str]) -> Value {
     let (status, stdout, stderr) = nextoffer(args);
     assert_eq!(status, 0, "{stderr}");
     nextoffer::json::parse(stdout.trim()).unwrap()
-}
-
-fn write_temp(name: &str, text: &str) -> String {
-    let path = std::env::temp_dir().join(format!(
-        "nextoffer-cli-recommend-{}-{name}",
-        std::process::id()
-    ));
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
 }
 
 fn num(v: &Value, key: &str) -> f64 {
