@@ -243,6 +243,8 @@ impl Engine {
                 (factors.priority(settings), self.rank_of(index), index),
             );
         }
+        // The factors are computed again for the few ranked offers only: keeping every candidate's parts (which
+        // own a segment name) would allocate for hundreds of offers to use `limit` of them.
         for (rank, (score, _, index)) in (1..).zip(best) {
             let Some(offer) = model.offer(index) else {
                 continue;
