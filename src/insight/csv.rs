@@ -41,6 +41,9 @@ pub(crate) struct CsvReader<R> {
     lines_read: u64,
     /// The raw bytes of the current record (one or more physical lines).
     raw: Vec<u8>,
+    /// The current unquoted record once validated as UTF-8 as a whole (the buffer of `raw`, moved, not
+    /// copied): fields are then sliced from it without validating each one again.
+    text: String,
     /// Unescaped field bytes when the record had quotes.
     unescaped: Vec<u8>,
     /// Field byte ranges, into `raw` or `unescaped` depending on `quoted`.
@@ -57,6 +60,7 @@ impl<R: BufRead> CsvReader<R> {
             delimiter: b',',
             lines_read: 0,
             raw: Vec::with_capacity(256),
+            text: String::new(),
             unescaped: Vec::new(),
             ranges: Vec::with_capacity(16),
             quoted: false,
@@ -67,6 +71,11 @@ impl<R: BufRead> CsvReader<R> {
     /// Reads the next non-blank record. `detect_delimiter` is set for the header: the delimiter becomes the
     /// most frequent of comma, semicolon and tab in that line.
     pub(crate) fn next_record(&mut self, detect_delimiter: bool) -> Result<bool, CsvError> {
+        // Take back the buffer lent to `text` by the previous record.
+        if self.raw.capacity() == 0 {
+            self.raw = std::mem::take(&mut self.text).into_bytes();
+        }
+        self.text.clear();
         loop {
             self.raw.clear();
             self.record_line = self.lines_read + 1;
@@ -83,7 +92,14 @@ impl<R: BufRead> CsvReader<R> {
             if detect_delimiter {
                 self.delimiter = detect(&self.raw);
             }
-            if !self.split_plain() {
+            if self.split_plain() {
+                // One validation for the whole record; on failure `field` validates per field to name
+                // the column.
+                match String::from_utf8(std::mem::take(&mut self.raw)) {
+                    Ok(text) => self.text = text,
+                    Err(e) => self.raw = e.into_bytes(),
+                }
+            } else {
                 self.split_quoted()?;
             }
             return Ok(true);
@@ -191,6 +207,9 @@ impl<R: BufRead> CsvReader<R> {
         let Some(&(start, end)) = self.ranges.get(index) else {
             return Ok(None);
         };
+        if !self.quoted && self.raw.is_empty() {
+            return Ok(Some(trim(self.text.get(start..end).unwrap_or_default())));
+        }
         let bytes = if self.quoted {
             self.unescaped.get(start..end)
         } else {
@@ -198,11 +217,20 @@ impl<R: BufRead> CsvReader<R> {
         };
         let bytes = bytes.unwrap_or_default();
         std::str::from_utf8(bytes)
-            .map(|s| Some(s.trim()))
+            .map(|s| Some(trim(s)))
             .map_err(|_| CsvError::NotUtf8 {
                 line: self.record_line,
                 column: index + 1,
             })
+    }
+}
+
+/// `str::trim`, with a shortcut for the usual field that neither starts nor ends with a space: Unicode
+/// whitespace (an ideographic space from a Japanese spreadsheet, say) is still trimmed.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
     }
 }
 
@@ -274,5 +302,27 @@ mod tests {
             r.next_record(false),
             Err(CsvError::UnclosedQuote { line: 2 })
         ));
+    }
+
+    #[test]
+    fn fields_are_trimmed_of_ascii_and_unicode_spaces() {
+        let got = records("a,b\n x ,\u{3000}y\u{3000}\nplain,z\n");
+        assert_eq!(got[1].1, vec!["x", "y"]);
+        assert_eq!(got[2].1, vec!["plain", "z"]);
+    }
+
+    #[test]
+    fn a_field_that_is_not_utf8_is_named_by_its_column() {
+        let mut r = CsvReader::new(&b"a,b\nok,\xff\xfe\nnext,row\n"[..]);
+        assert!(r.next_record(true).unwrap());
+        assert!(r.next_record(false).unwrap());
+        assert_eq!(r.field(0).unwrap(), Some("ok"));
+        assert!(matches!(
+            r.field(1),
+            Err(CsvError::NotUtf8 { line: 2, column: 2 })
+        ));
+        // The reader recovers its buffer and reads on.
+        assert!(r.next_record(false).unwrap());
+        assert_eq!(r.field(1).unwrap(), Some("row"));
     }
 }
