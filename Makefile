@@ -16,6 +16,8 @@ WASM_BINDGEN_VERSION := 0.2.130
 WASM_TARGET := wasm32-unknown-unknown
 HOST ?= 127.0.0.1
 PORT ?= 8080
+# The edge Worker (workerd) of `make run`; its second instance and KV store take the next two ports.
+EDGE_PORT ?= 8787
 
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 # wasm-bindgen tests: `cargo test --target wasm32-unknown-unknown` hands each test .wasm to this runner,
@@ -34,7 +36,7 @@ VALIDATE_SCRIPTS := $(sort $(wildcard tests/validate/*.py))
 	test-fmt test-clippy test-cargo test-wasm-node test-wasm-browser test-tsc test-node
 
 help:
-	@echo "make run       build the Wasm package and serve the demo pages on http://$(HOST):$(PORT)/"
+	@echo "make run       build the Wasm package and serve the demo pages on http://$(HOST):$(PORT)/ and the edge Worker on http://$(HOST):$(EDGE_PORT)/"
 	@echo "make test      fmt, clippy, cargo test, wasm tests (Node, Chromium), build, tsc, Node tests, validation"
 	@echo "make build     the npm package into pkg/ (prints the .wasm sizes against the 80 KB gzip budget; SIZE_BUDGET=enforce fails over it)"
 	@echo "make bench     benchmarks (native and Wasm in Node, GrowthBook peer); writes BENCHMARKS.md"
@@ -91,8 +93,11 @@ node_modules/.installed: package.json package-lock.json
 build: deps-rust deps-wasm-bindgen deps-npm
 	scripts/build-pkg.sh
 
+# The edge Worker runs in workerd beside the page server; Ctrl-C (or either one failing to start) stops both.
 run: deps-rust deps-wasm-bindgen deps-npm
 	SIZE_BUDGET=warn scripts/build-pkg.sh
+	node www/edge/launch.mjs --host $(HOST) --port $(EDGE_PORT) & edge=$$!; \
+	trap 'kill $$edge 2>/dev/null; wait $$edge 2>/dev/null' EXIT; \
 	node www/serve.mjs --host $(HOST) --port $(PORT)
 
 # ------------------------------------------------------------------------------------------------- tests

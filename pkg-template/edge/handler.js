@@ -1,0 +1,583 @@
+// The fetch handler of `nextoffer/edge`, independent of how the Wasm module was instantiated: each entry
+// (workerd.js, node.js, web.js) passes in its initialized `Engine` class. One handler owns, per isolate, the
+// engine (model loaded once, on the first request), a small cache of prepared customers, and the learned
+// state that it exchanges with the store (state.js).
+//
+//   POST /v1/decide        a decide request for a customer id; profile and contacts come from the store
+//   POST /v1/events        feedback events: learned counts, and the customer's contact history
+//   GET  /v1/health        the engine is loaded (503 while it cannot be)
+//   GET  /v1/state, POST /v1/state/sync   the isolate's learned state; only with an `adminToken`
+//   anything else          proxied to the origin; HTML pages get their offer slots filled
+
+import { HttpError, errorResponse, engineError, json, readJson } from "./http.js";
+import { renderOffers } from "./render.js";
+import { rewriteSlots } from "./rewriter.js";
+import { StateSync, addEvent } from "./state.js";
+import { keys } from "./store.js";
+
+/** @typedef {import("./index.d.ts").EdgeOptions} EdgeOptions */
+/** @typedef {import("./index.d.ts").EdgeHandler} EdgeHandler */
+/** @typedef {import("./store.js").ProfileStore} ProfileStore */
+/** @typedef {import("../web/nextoffer.js").Engine} Engine */
+/** @typedef {import("../web/nextoffer.js").Customer} Customer */
+/** @typedef {import("../web/nextoffer.js").Contact} Contact */
+/** @typedef {{ Engine: typeof import("../web/nextoffer.js").Engine, ready?: () => Promise<unknown> }} EngineModule */
+/** @typedef {{ waitUntil(promise: Promise<unknown>): void }} Context */
+
+const DEFAULT_LIMITS = { bodyBytes: 65_536, events: 100, contacts: 200, customers: 1_000 };
+const RETRY_MS = 5_000;
+
+/**
+ * Builds a fetch handler over an initialized engine module.
+ * @param {EngineModule} engineModule
+ * @param {EdgeOptions} options
+ * @returns {EdgeHandler}
+ */
+export function createEdgeHandler(engineModule, options = {}) {
+  if (options.model === undefined && options.modelUrl === undefined && options.modelKv === undefined) {
+    throw new TypeError("createHandler: give one of model, modelUrl or modelKv");
+  }
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const cacheTtlMs = options.cacheTtlMs ?? 30_000;
+  const slots = options.slots ?? {};
+  const stateOptions = options.state === false ? null : { flushEveryMs: 10_000, syncEveryMs: 60_000, ...options.state };
+  const render = options.render ?? renderOffers;
+  const identify = options.identify ?? defaultIdentify;
+
+  /** @type {Engine | null} */
+  let engine = null;
+  /** @type {Promise<Engine> | null} */
+  let loading = null;
+  let failedAt = 0;
+  /** @type {unknown} */
+  let failure = null;
+  /** A Wasm trap leaves the instance unusable: from then on the isolate only degrades. */
+  let broken = false;
+  const sync = new StateSync({ isolateId: stateOptions?.isolateId });
+  /** @type {Promise<unknown> | null} */
+  let syncing = null;
+  /** Prepared customers and contact histories, most recently inserted last. */
+  /** @type {Map<string, { customer: Customer, at: number }>} */
+  const customers = new Map();
+  /** @type {Map<string, { contacts: Contact[], at: number }>} */
+  const contactCache = new Map();
+
+  /** @param {unknown} env */
+  const profileStore = (env) => resolveStore(options.profiles, env, "profiles");
+  /** @param {unknown} env */
+  const stateStore = (env) => resolveStore(stateOptions?.store ?? options.profiles, env, "state.store");
+
+  /**
+   * The engine, loading the model on first use; a failed load is retried after a pause.
+   * @param {unknown} env
+   * @returns {Promise<Engine>}
+   */
+  function ready(env) {
+    if (broken) return Promise.reject(new HttpError(503, "engine-failed", "the engine failed in this isolate"));
+    if (engine) return Promise.resolve(engine);
+    if (!loading) {
+      if (failedAt && Date.now() - failedAt < RETRY_MS) {
+        return Promise.reject(new HttpError(503, "engine-unavailable", `the model could not be loaded: ${describe(failure)}`));
+      }
+      loading = (async () => {
+        await engineModule.ready?.();
+        const model = await loadModel(options, env);
+        const loaded = new engineModule.Engine(model);
+        engine = loaded;
+        return loaded;
+      })();
+      loading.then(
+        () => (loading = null),
+        (err) => {
+          loading = null;
+          failedAt = Date.now();
+          failure = err;
+        },
+      );
+    }
+    return loading.catch((err) => {
+      throw new HttpError(503, "engine-unavailable", `the model could not be loaded: ${describe(err)}`);
+    });
+  }
+
+  /**
+   * Runs a call into the engine; a Wasm trap marks the isolate broken.
+   * @template T
+   * @param {() => T} call
+   * @returns {T}
+   */
+  function guarded(call) {
+    try {
+      return call();
+    } catch (err) {
+      if (err instanceof WebAssembly.RuntimeError) {
+        broken = true;
+        engine = null;
+        throw new HttpError(503, "engine-failed", "the engine failed in this isolate");
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Starts a background sync when the last one is older than `syncEveryMs`.
+   * @param {unknown} env
+   * @param {Context | undefined} ctx
+   */
+  function maybeSync(env, ctx) {
+    if (!stateOptions || !engine || syncing) return;
+    const now = Date.now();
+    const due = now - sync.syncedAt >= stateOptions.syncEveryMs;
+    const flushDue = sync.dirty && now - sync.flushedAt >= stateOptions.flushEveryMs;
+    if (!due && !flushDue) return;
+    background(ctx, due ? runSync(env) : runFlush(env));
+  }
+
+  /** @param {unknown} env */
+  function runSync(env) {
+    const current = engine;
+    if (!current) return ready(env).then(() => runSync(env));
+    syncing ??= sync.sync(stateStore(env), current).finally(() => (syncing = null));
+    return syncing;
+  }
+
+  /** @param {unknown} env */
+  function runFlush(env) {
+    syncing ??= sync.flush(stateStore(env)).finally(() => (syncing = null));
+    return syncing;
+  }
+
+  /**
+   * The prepared customer of an id, or `null` when the store has no profile.
+   * @param {ProfileStore} store
+   * @param {Engine} current
+   * @param {string} id
+   * @returns {Promise<Customer | null>}
+   */
+  async function preparedCustomer(store, current, id) {
+    const cached = customers.get(id);
+    if (cached && Date.now() - cached.at < cacheTtlMs) return cached.customer;
+    const text = await store.get(keys.profile(id));
+    if (text === null) return null;
+    /** @type {Record<string, unknown>} */
+    let profile;
+    try {
+      profile = JSON.parse(text);
+    } catch {
+      throw new HttpError(422, "invalid-profile", `the stored profile of customer "${id}" is not JSON`);
+    }
+    if (!profile || typeof profile !== "object" || Array.isArray(profile)) {
+      throw new HttpError(422, "invalid-profile", `the stored profile of customer "${id}" is not an object`);
+    }
+    profile.id ??= id;
+    let customer;
+    try {
+      customer = guarded(() => current.customer(/** @type {never} */ (profile)));
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      const e = /** @type {{ path?: string, message?: string }} */ (err);
+      throw new HttpError(422, "invalid-profile", `the stored profile of customer "${id}": ${e.message}`, e.path);
+    }
+    const previous = customers.get(id);
+    customers.delete(id);
+    customers.set(id, { customer, at: Date.now() });
+    previous?.customer.free();
+    while (customers.size > limits.customers) {
+      const [oldest, entry] = customers.entries().next().value ?? [];
+      if (oldest === undefined || !entry) break;
+      customers.delete(oldest);
+      entry.customer.free();
+    }
+    return customer;
+  }
+
+  /**
+   * The customer's stored contact history.
+   * @param {ProfileStore} store
+   * @param {string} id
+   * @returns {Promise<Contact[]>}
+   */
+  async function storedContacts(store, id) {
+    const cached = contactCache.get(id);
+    if (cached && Date.now() - cached.at < cacheTtlMs) return cached.contacts;
+    const text = await store.get(keys.contacts(id));
+    let contacts = [];
+    if (text !== null) {
+      try {
+        const parsed = JSON.parse(text);
+        if (Array.isArray(parsed)) contacts = parsed;
+      } catch {
+        throw new HttpError(422, "invalid-profile", `the stored contact history of customer "${id}" is not JSON`);
+      }
+    }
+    rememberContacts(id, contacts);
+    return contacts;
+  }
+
+  /** @param {string} id @param {Contact[]} contacts */
+  function rememberContacts(id, contacts) {
+    contactCache.delete(id);
+    contactCache.set(id, { contacts, at: Date.now() });
+    while (contactCache.size > limits.customers) {
+      const oldest = contactCache.keys().next().value;
+      if (oldest === undefined) break;
+      contactCache.delete(oldest);
+    }
+  }
+
+  /**
+   * Decides for a request object whose customer is given by id (looked up) or absent (anonymous).
+   * @param {Record<string, unknown>} body
+   * @param {unknown} env
+   * @returns {Promise<string>} the decision as JSON text
+   */
+  async function decideText(body, env) {
+    const { customer: given, customerId, ...rest } = body;
+    if (given !== undefined && (!given || typeof given !== "object" || Array.isArray(given))) {
+      throw new HttpError(400, "invalid-request", "customer must be an object", "customer");
+    }
+    const customerData = /** @type {Record<string, unknown>} */ (given ?? {});
+    for (const key of Object.keys(customerData)) {
+      if (key !== "id" && key !== "contacts") {
+        throw new HttpError(400, "invalid-request", `customer.${key}: comes from the profile store, send the customer id`, `customer.${key}`);
+      }
+    }
+    const rawId = customerId ?? customerData.id;
+    if (rawId !== undefined && (typeof rawId !== "string" && typeof rawId !== "number" || String(rawId).length === 0 || String(rawId).length > 256)) {
+      throw new HttpError(400, "invalid-request", "the customer id must be a non-empty string or a number", customerId !== undefined ? "customerId" : "customer.id");
+    }
+    const extraContacts = customerData.contacts;
+    if (extraContacts !== undefined && !Array.isArray(extraContacts)) {
+      throw new HttpError(400, "invalid-request", "customer.contacts must be an array", "customer.contacts");
+    }
+    const current = await ready(env);
+    if (rawId === undefined) {
+      const text = JSON.stringify(extraContacts ? { ...rest, customer: { contacts: extraContacts } } : rest);
+      return guarded(() => current.decideJson(text));
+    }
+    const id = String(rawId);
+    const store = profileStore(env);
+    const [contacts, customer] = await Promise.all([storedContacts(store, id), preparedCustomer(store, current, id)]);
+    if (!customer) throw new HttpError(404, "unknown-customer", `no profile for customer "${id}"`, customerId !== undefined ? "customerId" : "customer.id");
+    const all = extraContacts ? [...contacts, ...extraContacts] : contacts;
+    const text = JSON.stringify(all.length ? { ...rest, customer: { contacts: all } } : rest);
+    // The handle may have been evicted and freed while the contacts were read: take it again if so.
+    const live = customers.get(id)?.customer ?? customer;
+    return guarded(() => current.decideForJson(live, text));
+  }
+
+  /**
+   * @param {Request} request
+   * @param {unknown} env
+   * @param {Context | undefined} ctx
+   */
+  async function decideRoute(request, env, ctx) {
+    const body = await readJson(request, limits.bodyBytes);
+    if (!body || typeof body !== "object" || Array.isArray(body)) {
+      throw new HttpError(400, "invalid-request", "the body must be a JSON object", "");
+    }
+    let text;
+    try {
+      text = await decideText(/** @type {Record<string, unknown>} */ (body), env);
+    } catch (err) {
+      throw engineError(err);
+    }
+    maybeSync(env, ctx);
+    return new Response(text, { headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
+  }
+
+  /**
+   * @param {Request} request
+   * @param {unknown} env
+   * @param {Context | undefined} ctx
+   */
+  async function eventsRoute(request, env, ctx) {
+    const body = await readJson(request, limits.bodyBytes);
+    const list = Array.isArray(body) ? body : body && typeof body === "object" && Array.isArray(body.events) ? body.events : body && typeof body === "object" ? [body] : null;
+    const listPath = Array.isArray(body) ? "" : "events";
+    if (!list) throw new HttpError(400, "invalid-request", "the body must be an event, an array of events or { events: [...] }", "");
+    if (list.length > limits.events) {
+      throw new HttpError(413, "too-many-events", `${list.length} events in one request, at most ${limits.events}`, listPath);
+    }
+    const current = await ready(env);
+    /** @type {Map<string, Contact[]>} */
+    const newContacts = new Map();
+    const now = new Date().toISOString();
+    let recorded = 0;
+    try {
+      for (const [i, event] of list.entries()) {
+        const at = listPath ? `${listPath}[${i}]` : `[${i}]`;
+        if (!event || typeof event !== "object" || Array.isArray(event)) {
+          throw new HttpError(400, "invalid-event", "an event must be an object", at);
+        }
+        try {
+          guarded(() => current.record(event));
+        } catch (err) {
+          const e = engineError(err);
+          throw new HttpError(e.status, e.code, e.message, e.path ? `${at}.${e.path}` : at);
+        }
+        if (stateOptions) {
+          addEvent(sync.own, event);
+          sync.dirty = true;
+        }
+        recorded++;
+        if (typeof event.customerId === "string" && event.customerId) {
+          /** @type {Contact} */
+          const contact = { offerId: event.offerId, event: event.type, at: event.at ?? now };
+          if (typeof event.placement === "string") contact.placement = event.placement;
+          if (typeof event.decisionId === "string") contact.decisionId = event.decisionId;
+          const forCustomer = newContacts.get(event.customerId) ?? [];
+          forCustomer.push(contact);
+          newContacts.set(event.customerId, forCustomer);
+        }
+      }
+    } catch (err) {
+      await appendContacts(env, newContacts);
+      if (err instanceof HttpError) err.extra = { recorded };
+      throw err;
+    }
+    await appendContacts(env, newContacts);
+    maybeSync(env, ctx);
+    return json(200, { recorded, isolate: sync.isolateId });
+  }
+
+  /**
+   * Adds contacts to the customers' stored histories, keeping the newest `limits.contacts`.
+   * @param {unknown} env
+   * @param {Map<string, Contact[]>} additions
+   */
+  async function appendContacts(env, additions) {
+    if (!additions.size) return;
+    const store = profileStore(env);
+    await Promise.all(
+      [...additions].map(async ([id, added]) => {
+        contactCache.delete(id);
+        const existing = await storedContacts(store, id).catch(() => []);
+        const all = [...existing, ...added].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).slice(-limits.contacts);
+        await store.put(keys.contacts(id), JSON.stringify(all));
+        rememberContacts(id, all);
+      }),
+    );
+  }
+
+  /**
+   * @param {Request} request
+   * @param {unknown} env
+   */
+  function adminAllowed(request, env) {
+    const token = typeof options.adminToken === "function" ? options.adminToken(env) : options.adminToken;
+    if (!token) return false;
+    return request.headers.get("authorization") === `Bearer ${token}`;
+  }
+
+  /**
+   * @param {unknown} env
+   */
+  async function stateReport(env) {
+    const current = await ready(env);
+    return {
+      isolate: sync.isolateId,
+      seq: sync.seq,
+      peers: sync.peers,
+      dirty: sync.dirty,
+      state: guarded(() => current.exportState()),
+      own: sync.own,
+    };
+  }
+
+  /**
+   * The origin's response for a page request.
+   * @param {Request} request
+   * @param {unknown} env
+   * @param {Context | undefined} ctx
+   * @returns {Promise<Response>}
+   */
+  async function fromOrigin(request, env, ctx) {
+    const origin = options.origin;
+    if (typeof origin === "function") return origin(request, env, ctx);
+    if (typeof origin === "string" && /^https?:\/\//.test(origin)) {
+      const url = new URL(request.url);
+      return fetch(new Request(new URL(url.pathname + url.search, origin), request));
+    }
+    if (typeof origin === "string") {
+      const binding = /** @type {Record<string, { fetch(r: Request): Promise<Response> }> | undefined} */ (env)?.[origin];
+      if (!binding) throw new HttpError(500, "origin-unbound", `no origin binding "${origin}" in env`);
+      return binding.fetch(request);
+    }
+    throw new HttpError(404, "not-found", `nothing at ${new URL(request.url).pathname}`);
+  }
+
+  /**
+   * Fetches the page from the origin and fills its slots; any failure of ours leaves the page as it came.
+   * @param {Request} request
+   * @param {unknown} env
+   * @param {Context | undefined} ctx
+   */
+  async function pageRoute(request, env, ctx) {
+    const engineReady = ready(env).catch(() => null);
+    const response = await fromOrigin(request, env, ctx);
+    const type = response.headers.get("content-type") ?? "";
+    if (request.method !== "GET" || !/^text\/html\b/i.test(type) || (/charset=/i.test(type) && !/charset="?utf-8/i.test(type))) {
+      return response;
+    }
+    const current = await engineReady;
+    if (!current || broken) return response;
+    maybeSync(env, ctx);
+    const rawId = identify(request);
+    const id = rawId ? String(rawId) : undefined;
+    const url = new URL(request.url);
+    const base = { now: new Date().toISOString(), page: url.pathname, device: deviceOf(request) };
+    const locale = request.headers.get("accept-language")?.split(",")[0]?.trim() || undefined;
+    /** @type {import("./rewriter.js").FillSlot} */
+    const fill = async (slot, attributes) => {
+      const config = slots[slot] ?? {};
+      const placement = attributes["data-nextoffer-placement"] ?? config.placement;
+      if (!placement) return null;
+      const limitAttr = Number(attributes["data-nextoffer-limit"]);
+      const limit = Number.isInteger(limitAttr) && limitAttr > 0 ? limitAttr : config.limit ?? 1;
+      const context = { ...base, placement, ...(locale ? { locale } : {}) };
+      let text;
+      try {
+        text = await decideText({ customer: id ? { id } : {}, context, limit }, env);
+      } catch (err) {
+        // A visitor without a stored profile still gets an anonymous decision.
+        if (!(err instanceof HttpError && err.code === "unknown-customer")) throw err;
+        text = await decideText({ context, limit }, env);
+      }
+      return render(JSON.parse(text), { slot, locale });
+    };
+    const headers = new Headers(response.headers);
+    headers.set("cache-control", "private, no-store");
+    headers.append("vary", "cookie");
+    return rewriteSlots(new Response(response.body, { status: response.status, statusText: response.statusText, headers }), fill);
+  }
+
+  /** @type {EdgeHandler} */
+  const handler = {
+    async fetch(request, env, ctx) {
+      const url = new URL(request.url);
+      const api = url.pathname.startsWith("/v1/");
+      try {
+        if (!api) return await pageRoute(request, env, ctx);
+        const route = `${request.method} ${url.pathname}`;
+        switch (route) {
+          case "POST /v1/decide":
+            return await decideRoute(request, env, ctx);
+          case "POST /v1/events":
+            return await eventsRoute(request, env, ctx);
+          case "GET /v1/health": {
+            const current = await ready(env);
+            maybeSync(env, ctx);
+            return json(200, { ok: true, offers: current.offerCount, isolate: sync.isolateId });
+          }
+          case "GET /v1/state":
+            if (!adminAllowed(request, env)) break;
+            return json(200, await stateReport(env));
+          case "POST /v1/state/sync":
+            if (!adminAllowed(request, env)) break;
+            if (!stateOptions) throw new HttpError(409, "state-disabled", "this handler keeps no shared state");
+            await runSync(env);
+            return json(200, await stateReport(env));
+        }
+        const known = ["/v1/decide", "/v1/events", "/v1/health"].includes(url.pathname);
+        if (known) throw new HttpError(405, "method-not-allowed", `${request.method} is not allowed on ${url.pathname}`);
+        throw new HttpError(404, "not-found", `no API route ${url.pathname}`);
+      } catch (err) {
+        if (!api && !(err instanceof HttpError)) {
+          // The page could not be fetched or rewritten: answer what the origin answers, untouched.
+          return fromOrigin(request, env, ctx).catch(() => errorResponse(new HttpError(502, "origin-failed", describe(err))));
+        }
+        return errorResponse(err instanceof HttpError ? err : new HttpError(500, "internal", describe(err)));
+      }
+    },
+    ready: (env) => ready(env).then(() => undefined),
+    sync: (env) => runSync(env).then(() => undefined),
+    get isolateId() {
+      return sync.isolateId;
+    },
+  };
+  return handler;
+}
+
+/**
+ * The model text or object: a static value, a URL fetched once, or a key of a KV namespace.
+ * @param {EdgeOptions} options
+ * @param {unknown} env
+ * @returns {Promise<import("../web/nextoffer.js").Model | string>}
+ */
+async function loadModel(options, env) {
+  if (options.model !== undefined) {
+    const model = typeof options.model === "function" ? await options.model(env) : options.model;
+    if (model === undefined || model === null) throw new Error("the model option resolved to nothing");
+    return model;
+  }
+  if (options.modelUrl !== undefined) {
+    const url = typeof options.modelUrl === "function" ? options.modelUrl(env) : options.modelUrl;
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+    return response.text();
+  }
+  const spec = options.modelKv ?? {};
+  const store = resolveStore(spec.binding ?? options.profiles, env, "modelKv.binding");
+  const key = spec.key ?? keys.model;
+  const text = await store.get(key);
+  if (text === null) throw new Error(`no model at key "${key}" of the store`);
+  return text;
+}
+
+/**
+ * A store given as itself, as the name of a binding in `env`, or as a function of `env`.
+ * @param {EdgeOptions["profiles"]} spec
+ * @param {unknown} env
+ * @param {string} what
+ * @returns {ProfileStore}
+ */
+function resolveStore(spec, env, what) {
+  if (typeof spec === "function") return spec(env);
+  if (typeof spec === "string") {
+    const store = /** @type {Record<string, ProfileStore> | undefined} */ (env)?.[spec];
+    if (!store) throw new HttpError(500, "store-unbound", `no binding "${spec}" in env for ${what}`);
+    return store;
+  }
+  if (!spec) throw new HttpError(500, "store-unbound", `no store for ${what}`);
+  return spec;
+}
+
+/**
+ * The customer id of a page request: the `nextoffer_id` cookie, else the `x-nextoffer-customer` header.
+ * @param {Request} request
+ * @returns {string | null}
+ */
+export function defaultIdentify(request) {
+  const cookie = request.headers.get("cookie") ?? "";
+  const match = /(?:^|;\s*)nextoffer_id=([^;]+)/.exec(cookie);
+  if (match?.[1]) {
+    try {
+      return decodeURIComponent(match[1]);
+    } catch {
+      return null;
+    }
+  }
+  return request.headers.get("x-nextoffer-customer");
+}
+
+/** @param {Request} request */
+function deviceOf(request) {
+  const hint = request.headers.get("sec-ch-ua-mobile");
+  if (hint === "?1") return "mobile";
+  return /Mobi|Android|iPhone/i.test(request.headers.get("user-agent") ?? "") ? "mobile" : "desktop";
+}
+
+/**
+ * @param {Context | undefined} ctx
+ * @param {Promise<unknown>} promise
+ */
+function background(ctx, promise) {
+  const quiet = promise.catch(() => undefined);
+  if (ctx && typeof ctx.waitUntil === "function") ctx.waitUntil(quiet);
+}
+
+/** @param {unknown} err */
+function describe(err) {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,54 @@
+// Bundles the demo Worker as wrangler does: esbuild resolves `nextoffer/edge` through the package's exports
+// map under the `workerd` condition into one ES module, and copies the engine's .wasm beside it (workerd
+// compiles it ahead and hands the module a `WebAssembly.Module`).
+//
+//   node www/edge/build.mjs [outDir]      (default www/edge/dist/); prints the bundle's raw and gzipped size
+
+import { build } from "esbuild";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+
+/**
+ * Bundles www/edge/worker.js into outDir/worker.js + outDir/nextoffer_bg.wasm.
+ * @param {string} outDir
+ * @returns {Promise<{ files: { name: string, bytes: number, gzip: number }[], bytes: number, gzip: number }>}
+ */
+export async function buildWorker(outDir = join(here, "dist")) {
+  await build({
+    entryPoints: [join(here, "worker.js")],
+    outfile: join(outDir, "worker.js"),
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions: ["workerd", "worker"],
+    mainFields: ["module", "main"],
+    loader: { ".wasm": "copy" },
+    assetNames: "[name]",
+    minify: true,
+    logLevel: "warning",
+  });
+  const files = readdirSync(outDir)
+    .filter((name) => name === "worker.js" || name.endsWith(".wasm"))
+    .sort()
+    .map((name) => {
+      const data = readFileSync(join(outDir, name));
+      return { name, bytes: data.length, gzip: gzipSync(data, { level: 9 }).length };
+    });
+  return {
+    files,
+    bytes: files.reduce((n, f) => n + f.bytes, 0),
+    gzip: files.reduce((n, f) => n + f.gzip, 0),
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const out = process.argv[2] ?? join(here, "dist");
+  const size = await buildWorker(out);
+  for (const f of size.files) console.log(`edge build: ${join(out, f.name)} ${f.bytes} bytes, gzip -9 ${f.gzip} bytes`);
+  console.log(`edge build: bundle ${size.bytes} bytes, gzip -9 ${size.gzip} bytes (JS + Wasm)`);
+}

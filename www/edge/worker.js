@@ -1,0 +1,21 @@
+// The demo Worker of `make run`: the `nextoffer/edge` handler over the bundled demo model, a KV namespace of
+// customer profiles (STORE), and an origin service serving the demo page (ORIGIN). Bundled by esbuild
+// (launch.mjs) exactly as wrangler would, and served by workerd with edge.capnp.
+import { createHandler, defaultIdentify } from "nextoffer/edge";
+
+/** @typedef {{ MODEL: string, STORE: import("nextoffer/edge").ProfileStore, ORIGIN: { fetch(r: Request): Promise<Response> }, ADMIN_TOKEN?: string }} Env */
+
+const handler = createHandler({
+  model: (env) => /** @type {Env} */ (env).MODEL,
+  profiles: "STORE",
+  origin: "ORIGIN",
+  slots: { hero: { placement: "home", limit: 1 }, cart: { placement: "cart", limit: 3 } },
+  // The demo lets `?customer=c-1001` stand for the cookie a site would set at login.
+  identify: (request) => new URL(request.url).searchParams.get("customer") ?? defaultIdentify(request),
+  adminToken: (env) => /** @type {Env} */ (env).ADMIN_TOKEN || undefined,
+});
+
+export default {
+  /** @param {Request} request @param {Env} env @param {ExecutionContext} ctx */
+  fetch: (request, env, ctx) => handler.fetch(request, env, ctx),
+};
