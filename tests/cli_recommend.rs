@@ -546,3 +546,17 @@ fn movielens_through_the_cli_gives_mlxtends_itemsets_and_item_to_item_beats_popu
         out.to_json()
     );
 }
+
+#[test]
+fn similar_with_save_writes_the_binary_model_that_loads_back_with_the_same_neighbours() {
+    let path = write_temp("saved-model.nxrc", "");
+    let out = json(&["similar", COFFEE, "--item", "beans", "--save", &path]);
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(&bytes[..4], b"NXRC");
+    let rec = nextoffer::recommend::Recommender::from_bytes(&bytes).unwrap();
+    let similar = rec.similar("beans", 10).unwrap();
+    let listed = out.get("neighbours").unwrap().as_array().unwrap();
+    assert_eq!(similar.len(), listed.len());
+    assert_eq!(similar[0].item, "filter");
+    assert_eq!(similar[0].stats.together, 2);
+}

@@ -25,7 +25,7 @@
 //! ```
 
 mod bgnbd;
-mod csv;
+pub(crate) mod csv;
 mod date;
 mod daylog;
 mod gamma_gamma;

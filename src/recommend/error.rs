@@ -105,6 +105,14 @@ pub enum RecommendError {
         /// What is wrong.
         message: String,
     },
+    /// An order row that cannot be read (Wasm `fromOrders`): bad CSV, a missing column, a bad value.
+    #[error("{at}: {message}")]
+    Orders {
+        /// Where: `line 12, column 3 (date)` for CSV, `orders[3].date` for objects, `orders` for the whole input.
+        at: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A catalog entry for upsell ladders that cannot be used.
     #[error("catalog[{index}] ({id:?}): {message}")]
     Catalog {

@@ -12,13 +12,16 @@
 //!   format ([`Recommender::to_bytes`], [`Recommender::from_bytes`]).
 //! - Association rules: [`frequent_itemsets`] by FP-growth and [`RuleSet`] (support, confidence, lift,
 //!   leverage, conviction), with "frequently bought together" lookups for a cart.
-//! - Upsell [`Ladders`]: the next tier up within a category, in a price-jump band, margin-aware.
+//! - Upsell [`Ladders`]: the next tier up within a category, in a price-jump band, margin-aware; [`suggest`]
+//!   ranks them with the recommender's items, each with its [`Source`] (cross-sell, upsell, affinity, popular).
+//! - [`OrderRows`]: orders from CSV text or JSON order objects (the Wasm binding's input).
 //! - [`category_affinity`]: category or brand affinity with recency decay.
 //! - Bandits: Beta-Bernoulli Thompson sampling ([`ThompsonBandit`]) and a linear contextual bandit
 //!   ([`LinearBandit`], LinUCB and linear Thompson sampling), seeded by [`Rng`], with state export, import
 //!   and merge.
 //! - Effect measurement: [`measure_lift`] and [`LiftTable`] (conversion, lift with a 95% interval, the
 //!   probability that treatment beats control).
+//! - [`api`]: the JavaScript API (`Recommender`, `lift`) in JSON values, wrapped by the Wasm binding.
 //! - Offline evaluation: [`evaluate_leave_last_out`] (hit rate and NDCG at k).
 //!
 //! ## Example
@@ -40,6 +43,8 @@
 //! ```
 
 mod affinity;
+pub mod api;
+mod api_input;
 mod bandit;
 mod baskets;
 mod cooccurrence;
@@ -52,11 +57,13 @@ mod lift;
 mod linear;
 mod math;
 mod model_format;
+mod orders;
 mod reason;
 mod recommender;
 mod rng;
 mod rules;
 mod sort;
+mod suggest;
 mod views;
 
 pub use affinity::{category_affinity, Affinity};
@@ -75,6 +82,7 @@ pub use lift::{
 };
 pub use linear::{FeatureSpace, LinearBandit};
 pub use model_format::FORMAT_VERSION;
+pub use orders::OrderRows;
 pub use reason::Reason;
 pub use recommender::{
     Association, Blend, HistoryItem, RecommendRequest, Recommendation, Recommendations,
@@ -82,3 +90,4 @@ pub use recommender::{
 };
 pub use rng::Rng;
 pub use rules::{RuleMetric, RuleOptions, RuleSet, RuleView};
+pub use suggest::{suggest, Source, SuggestRequest, Suggestion, Suggestions};

@@ -8,6 +8,8 @@
 mod convert;
 #[cfg(feature = "insight-wasm")]
 mod insight;
+#[cfg(feature = "insight-wasm")]
+mod recommend;
 mod types;
 
 use convert::{engine_error, error, from_json, json_text};

@@ -148,3 +148,23 @@ export function rejected(engine: Engine): void {
 }
 
 export { model, request };
+
+// Recommendations (nextoffer/insight): results are typed, sources and reason codes are unions.
+import { Recommender, lift, type RecommendedItem, type OfferLift } from "nextoffer/insight";
+
+export function recommendations(csv: string): [RecommendedItem[], OfferLift[]] {
+  const rec = Recommender.fromOrders(csv, { basket: "order", neighbours: 20, ladder: { maxJump: 3 } });
+  const items = rec.recommend({ cart: ["kettle"], history: ["filter", { item: "mug", date: "2025-01-01" }], limit: 5 });
+  const source: "cross_sell" | "upsell" | "affinity" | "popular" | undefined = items[0]?.source;
+  const together: number | undefined = rec.similar("kettle", 5)[0]?.together;
+  const conviction: number | null | undefined = rec.rules({ minSupport: 0.01, maxLength: 2 })[0]?.conviction;
+  const bytes: Uint8Array = rec.save();
+  const again = Recommender.load(bytes);
+  again.free();
+  rec.free();
+  void source, together, conviction;
+  // @ts-expect-error: a source is one of four
+  const wrong: RecommendedItem["source"] = "bundle";
+  void wrong;
+  return [items, lift([{ offerId: "o1", variant: "treatment", event: "exposure" }])];
+}

@@ -5,6 +5,7 @@
 //! nextoffer check  --model model.json
 //! nextoffer merge-state a.json b.json [more.json ...]
 //! nextoffer similar orders.csv [--item ID] [--top K] [--basket order|customer] [--similarity cosine]
+//!                              [--save model.nxrc]
 //! nextoffer rules orders.csv --min-support S --min-confidence C [--min-lift L] [--max-len N]
 //! nextoffer evaluate orders.csv [--k 10] [--basket order|customer]
 //! nextoffer lift events.csv
@@ -27,7 +28,7 @@ const USAGE: &str = "usage:
   nextoffer check --model MODEL.json
   nextoffer merge-state STATE.json STATE.json [STATE.json ...]
   nextoffer similar ORDERS.csv [--item ID] [--top K] [--basket order|customer]
-      [--similarity cosine|jaccard|lift|confidence] [--lenient] [--format json|csv]
+      [--similarity cosine|jaccard|lift|confidence] [--lenient] [--format json|csv] [--save MODEL.nxrc]
   nextoffer rules ORDERS.csv --min-support S --min-confidence C [--min-lift L] [--max-len N]
       [--basket order|customer] [--sort lift|confidence|support|leverage|conviction] [--lenient] [--format json|csv]
   nextoffer evaluate ORDERS.csv [--k 10] [--basket order|customer] [--lenient] [--format json|csv]

@@ -20,7 +20,14 @@ pub fn run(command: &str, rest: &[String]) -> Result<String, Failure> {
     match command {
         "similar" => similar(&Args::parse(
             rest,
-            &["--item", "--top", "--basket", "--similarity", "--format"],
+            &[
+                "--item",
+                "--top",
+                "--basket",
+                "--similarity",
+                "--format",
+                "--save",
+            ],
             FLAGS,
         )?),
         "rules" => rules(&Args::parse(
@@ -210,6 +217,11 @@ fn similar(args: &Args) -> Result<String, Failure> {
     options.neighbours.top_k = top;
     options.neighbours.similarity = similarity;
     let rec = Recommender::build(&baskets, &options).map_err(core_error(&file))?;
+    if let Some(path) = args.optional("--save") {
+        // The compact binary model (`Recommender.load` in JavaScript, `decide --recommender`).
+        std::fs::write(path, rec.to_bytes())
+            .map_err(|e| Failure::Input(format!("{path}: cannot write: {e}")))?;
+    }
     let anchors: Vec<String> = match args.optional("--item") {
         Some(item) => vec![item.to_owned()],
         None => rec.items().names().map(str::to_owned).collect(),
