@@ -58,6 +58,13 @@ deps-apt:
 		$(SUDO) apt-get update -q; \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver; \
 	fi
+	@# A Japanese font, for the demo shop's screenshots (docs/screenshots/) to show its text, not empty boxes.
+	@if fc-list :lang=ja 2>/dev/null | grep -q .; then \
+		echo "deps: a Japanese font present"; \
+	else \
+		echo "deps: installing fonts-ipafont-gothic from Debian"; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q fonts-ipafont-gothic; \
+	fi
 
 deps-rust:
 	@if rustup target list --installed | grep -qx '$(WASM_TARGET)'; then \

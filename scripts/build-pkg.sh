@@ -86,5 +86,6 @@ for wasm in "$PKG"/web/*.wasm; do
     fi
   fi
 done
+scripts/build-widget.sh
 echo "build: $PKG/ (nextoffer $version) in $(($(date +%s) - start)) s"
 exit "$status"

@@ -1,6 +1,8 @@
 // The development server of `make run`: serves www/ at / and the built package pkg/ at /pkg/ on loopback,
 // with the right MIME type for .wasm (so `WebAssembly.instantiateStreaming` works) and no caching (so a
 // rebuild shows at the next reload). When www/ has no index.html, / lists the pages that exist.
+// The demo shop (/shop/) is served under a strict Content-Security-Policy, the one a careful host would set:
+// the widget must work with nothing but same-origin scripts and Wasm compilation allowed.
 //
 //   node www/serve.mjs [--host 127.0.0.1] [--port 8080]
 
@@ -35,6 +37,10 @@ const types = {
   ".jpg": "image/jpeg",
   ".ico": "image/x-icon",
 };
+
+// Pages served under the strict policy: only same-origin resources, no inline script or style, Wasm allowed.
+const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+const strictPrefixes = ["/shop/"];
 
 function parseArgs(argv) {
   const options = { host: "127.0.0.1", port: 8080 };
@@ -110,7 +116,9 @@ async function handle(req, res) {
     if ((await stat(file)).isDirectory()) file = join(file, "index.html");
     const body = await readFile(file);
     const type = types[extname(file)] ?? "application/octet-stream";
-    res.writeHead(200, { "content-type": type, "cache-control": "no-store" });
+    const headers = { "content-type": type, "cache-control": "no-store" };
+    if (strictPrefixes.some((prefix) => url.pathname.startsWith(prefix))) headers["content-security-policy"] = STRICT_CSP;
+    res.writeHead(200, headers);
     res.end(req.method === "HEAD" ? undefined : body);
   } catch {
     if (url.pathname === "/" || url.pathname === "/index.html") {
@@ -122,16 +130,33 @@ async function handle(req, res) {
   }
 }
 
-const { host, port } = parseArgs(process.argv.slice(2));
-const server = createServer((req, res) => {
-  handle(req, res).catch((err) => {
-    res.writeHead(500).end(`${err}\n`);
+/**
+ * Starts the server; resolves with it and its base URL once it listens (port 0: a free port). Tests start it
+ * in their own process this way.
+ * @param {{ host?: string, port?: number }} [options]
+ * @returns {Promise<{ server: import("node:http").Server, baseUrl: string }>}
+ */
+export function startServer({ host = "127.0.0.1", port = 0 } = {}) {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      res.writeHead(500).end(`${err}\n`);
+    });
   });
-});
-server.listen(port, host, async () => {
-  const base = `http://${host}:${server.address().port}`;
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      const actualPort = typeof address === "object" && address ? address.port : port;
+      resolve({ server, baseUrl: `http://${host}:${actualPort}` });
+    });
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { host, port } = parseArgs(process.argv.slice(2));
+  const { baseUrl: base } = await startServer({ host, port });
   console.log(`nextoffer dev server on ${base}/ (Ctrl-C to stop)`);
   console.log(`  ${base}/            index of the demo pages`);
   for (const page of await listPages()) console.log(`  ${base}/${page}`);
   console.log(`  ${base}/pkg/        the built package (${relative(rootDir, mounts[0].dir)}/)`);
-});
+}

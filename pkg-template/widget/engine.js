@@ -1,0 +1,127 @@
+// Loads the Wasm engine and the models, once per page: every widget showing the same model shares one
+// `Engine` (one copy of the model in memory, one set of learned counts, one contact history).
+//
+// The engine module is imported lazily, so a page pays for the Wasm only when a widget connects. The ES module
+// build imports `../web/nextoffer.js` next to it in the package (bundlers follow that import and its .wasm);
+// the script-tag build points the loader at the same file next to its own URL (`setEngineLoader`).
+
+/** @typedef {typeof import("nextoffer/web")} EngineModule */
+/** @typedef {import("nextoffer/web").Engine} Engine */
+/** @typedef {import("nextoffer/web").Model} Model */
+/** @typedef {import("nextoffer/web").Contact} Contact */
+
+/** An error of the widget, with the stage that failed. */
+export class WidgetError extends Error {
+  /**
+   * @param {"wasm" | "model" | "engine" | "store" | "store-version" | "timeout"} code
+   * @param {string} message
+   * @param {unknown} [cause]
+   */
+  constructor(code, message, cause) {
+    super(message, { cause });
+    this.name = "NextofferWidgetError";
+    this.code = code;
+  }
+}
+
+/** @type {() => Promise<EngineModule>} */
+// The path is the package's layout (pkg/widget/ beside pkg/web/), not this source folder's.
+// @ts-ignore: resolved in the built package only
+let loadModule = () => import("../web/nextoffer.js");
+/** @type {Promise<EngineModule> | null} */
+let moduleReady = null;
+
+/**
+ * Where the engine module comes from (the script-tag build resolves it next to its own URL).
+ * @param {() => Promise<EngineModule>} loader
+ */
+export function setEngineLoader(loader) {
+  loadModule = loader;
+  moduleReady = null;
+}
+
+/** @returns {Promise<EngineModule>} the engine module, its Wasm instantiated */
+function engineModule() {
+  moduleReady ??= (async () => {
+    const mod = await loadModule();
+    await mod.default();
+    return mod;
+  })().catch((err) => {
+    moduleReady = null; // let a later widget try again
+    throw new WidgetError("wasm", `the engine could not load: ${err instanceof Error ? err.message : err}`, err);
+  });
+  return moduleReady;
+}
+
+/**
+ * One loaded model and what the page learned with it.
+ * @typedef {{ engine: Engine, contacts: Contact[], storeKey: string | null, store: import("./store.js").WidgetStore | null }} Shared
+ */
+
+/** @type {Map<string, Promise<Shared>>} */
+const byUrl = new Map();
+/** @type {WeakMap<object, Promise<Shared>>} */
+const byObject = new WeakMap();
+
+/**
+ * The shared engine of a model given by URL (fetched once) or as an object.
+ * @param {string | Model} model
+ * @returns {Promise<Shared>}
+ */
+export function sharedEngine(model) {
+  if (typeof model === "string") {
+    const url = new URL(model, document.baseURI).href;
+    let entry = byUrl.get(url);
+    if (!entry) {
+      entry = load(url);
+      byUrl.set(url, entry);
+      entry.catch(() => byUrl.delete(url));
+    }
+    return entry;
+  }
+  let entry = byObject.get(model);
+  if (!entry) {
+    entry = load(model);
+    byObject.set(model, entry);
+    entry.catch(() => byObject.delete(model));
+  }
+  return entry;
+}
+
+/**
+ * Forgets a model's engine after a fatal error (a trap in Wasm leaves the instance unusable).
+ * @param {string | Model} model
+ */
+export function dropEngine(model) {
+  if (typeof model === "string") byUrl.delete(new URL(model, document.baseURI).href);
+  else byObject.delete(model);
+}
+
+/**
+ * @param {string | Model} model
+ * @returns {Promise<Shared>}
+ */
+async function load(model) {
+  const modelText = typeof model === "string" ? fetchModel(model) : Promise.resolve(model);
+  const [mod, source] = await Promise.all([engineModule(), modelText]);
+  try {
+    return { engine: new mod.Engine(source), contacts: [], storeKey: null, store: null };
+  } catch (err) {
+    throw new WidgetError("model", `the model is not valid: ${err instanceof Error ? err.message : err}`, err);
+  }
+}
+
+/**
+ * @param {string} url
+ * @returns {Promise<string>}
+ */
+async function fetchModel(url) {
+  let res;
+  try {
+    res = await fetch(url, { credentials: "same-origin" });
+  } catch (err) {
+    throw new WidgetError("model", `the model could not be fetched from ${url}`, err);
+  }
+  if (!res.ok) throw new WidgetError("model", `the model at ${url} answered HTTP ${res.status}`);
+  return res.text();
+}
