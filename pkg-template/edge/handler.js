@@ -40,7 +40,7 @@ export function createEdgeHandler(engineModule, options = {}) {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const cacheTtlMs = options.cacheTtlMs ?? 30_000;
   const slots = options.slots ?? {};
-  const stateOptions = options.state === false ? null : { flushEveryMs: 10_000, syncEveryMs: 60_000, ...options.state };
+  const stateOptions = options.state === false || (!options.state?.store && !options.profiles) ? null : { flushEveryMs: 10_000, syncEveryMs: 60_000, ...options.state };
   const render = options.render ?? renderOffers;
   const identify = options.identify ?? defaultIdentify;
 

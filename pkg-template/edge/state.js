@@ -43,6 +43,24 @@ export function addEvent(state, event) {
   if (event.segment !== undefined) (offer.segments[event.segment] ??= zero())[field] += count;
 }
 
+/**
+ * Adds every count of `source` to `target`.
+ * @param {LearnedState} target
+ * @param {LearnedState} source
+ */
+export function addState(target, source) {
+  for (const [offerId, counts] of Object.entries(source.offers ?? {})) {
+    const offer = (target.offers[offerId] ??= { total: zero(), segments: {} });
+    addCounts(offer.total, counts.total);
+    for (const [segment, c] of Object.entries(counts.segments ?? {})) addCounts((offer.segments[segment] ??= zero()), c);
+  }
+}
+
+/** @param {EventCounts} target @param {Partial<EventCounts> | undefined} source */
+function addCounts(target, source) {
+  for (const field of Object.values(FIELD)) target[field] += Number(source?.[field]) || 0;
+}
+
 /** A random isolate id: isolates are never told who they are. */
 function newIsolateId() {
   const bytes = new Uint8Array(8);
@@ -72,6 +90,31 @@ export class StateSync {
     this.flushedAt = 0;
     /** How many other isolates' snapshots the last sync merged. */
     this.peers = 0;
+    /** Whether the slot's previous snapshot (a restart under a fixed `isolateId`) was taken over. */
+    this.resumed = false;
+  }
+
+  /**
+   * Takes over what a previous life of this isolate id published, so that a restart under a fixed id
+   * continues its counts and versions instead of overwriting them (a random id finds nothing).
+   * @param {ProfileStore} store
+   */
+  async resume(store) {
+    const pointer = await store.get(keys.head(this.isolateId));
+    const previous = pointer === null ? null : await readSnapshot(store, keys.head(this.isolateId));
+    if (previous) {
+      addState(this.own, previous);
+      this.dirty = true;
+    }
+    if (pointer !== null) {
+      try {
+        const seq = Number(JSON.parse(pointer).seq);
+        if (Number.isInteger(seq) && seq > this.seq) this.seq = seq;
+      } catch {
+        // An unreadable pointer is replaced by the next flush.
+      }
+    }
+    this.resumed = true;
   }
 
   /** This isolate's slot in the store. */
@@ -86,6 +129,7 @@ export class StateSync {
    * @returns {Promise<boolean>} whether a snapshot was written
    */
   async flush(store) {
+    if (!this.resumed) await this.resume(store);
     if (!this.dirty) return false;
     this.dirty = false;
     const seq = this.seq + 1;
