@@ -140,6 +140,7 @@ test-wasm-browser: deps-apt deps-rust deps-wasm-bindgen
 test-tsc: deps-npm
 	@echo "== tsc --noEmit (www/test/consumer.ts against pkg/)"
 	tsc --noEmit -p www/test/tsconfig.json
+	tsc --noEmit -p www/dashboard/tsconfig.json
 	@echo "tsc: ok"
 
 # The glob, not the folder: node 20 would also run www/test/support.mjs as a test file.

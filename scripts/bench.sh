@@ -52,5 +52,7 @@ done
 
 echo "== wasm in Node: www/bench/insight_wasm.mjs" && node www/bench/insight_wasm.mjs "$OUT" | tee "$OUT/insight_wasm.txt"
 
+echo "== CRM dashboard in headless Chromium: www/bench/dashboard.mjs" && node www/bench/dashboard.mjs "$OUT"
+
 echo "== writing BENCHMARKS.md"
 node www/bench/report.mjs "$OUT" BENCHMARKS.md

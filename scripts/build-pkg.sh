@@ -51,6 +51,7 @@ for wasm in "$PKG"/server/*.wasm; do
 done
 
 scripts/build-insight.sh
+node www/dashboard/vendor.mjs # the dashboard's uPlot copy (www/dashboard/vendor/, git-ignored)
 
 version=$(cargo metadata --no-deps --format-version 1 |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const p=JSON.parse(s).packages.find(p=>p.name==="'"$NAME"'");process.stdout.write(p.version)})')

@@ -1,0 +1,536 @@
+// The CRM dashboard page: loads an orders file (picked, dropped or the bundled demo; read in this browser,
+// never uploaded) into the insight worker, then draws what the worker answers: the overview charts, one page
+// of the customer table, a customer's detail, the call list and its CSV, and the campaign lift.
+//
+// The main thread never holds the customers: every request to the worker returns at most one page, so
+// drawing stays well inside a frame whatever the file's size. Timings for the benchmark are performance
+// marks: `dashboard:load` when a load starts, `dashboard:table` when the first table page is drawn.
+
+import { DEFAULT_DIR, PAGE_SIZES, SEGMENTS } from "./store.js";
+import { formats, pickLocale, segmentLabel, t } from "./i18n.js";
+import { barChart, histogramChart, lineChart } from "./charts.js";
+
+/** @typedef {import("./i18n.js").Locale} Locale */
+/** @typedef {import("./store.js").Query} Query */
+/** @typedef {import("../../pkg/insight/nextoffer_insight.js").CustomerInsight} CustomerInsight */
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** Table columns: key (a sort key, or null when the column does not sort) and whether it is numeric. */
+const COLUMNS = [
+  ["customerId", "customerId", false],
+  ["rank", "rank", false],
+  ["segment", "segment", false],
+  ["lifetimeValue", "lifetimeValue", true],
+  ["probabilityAlive", "probabilityAlive", true],
+  ["expectedDaysToNext", "expectedDaysToNext", true],
+  ["loyaltyTier", "loyaltyTier", false],
+  ["action", null, false],
+  ["reason", null, false],
+];
+
+const params = new URLSearchParams(location.search);
+/** @type {Locale} */
+let locale = pickLocale(params.get("lang"), safeStorage("nextoffer-dashboard-lang"), navigator.language);
+/** @type {Required<Query>} */
+const query = { sort: "rank", dir: "asc", segment: "", rank: "", risk: "", search: "", page: 0, pageSize: PAGE_SIZES[0] ?? 25 };
+/** @type {any} */
+let summary = null;
+/** @type {{ csv: string, rows: any[] } | null} */
+let calls = null;
+/** @type {any} */
+let liftReport = null;
+
+/** @param {string} key */
+function safeStorage(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ worker
+
+const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+let nextId = 1;
+/** @type {Map<number, { resolve: (v: any) => void, reject: (e: Error) => void }>} */
+const pending = new Map();
+worker.onmessage = (event) => {
+  const msg = event.data;
+  if (msg.type === "progress") {
+    showProgress(msg.stage, msg.fraction);
+    return;
+  }
+  const waiter = pending.get(msg.id);
+  if (!waiter) return;
+  pending.delete(msg.id);
+  if (msg.ok) waiter.resolve(msg.result);
+  else waiter.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code, path: msg.error.path }));
+};
+
+/**
+ * @param {string} type
+ * @param {object} [args]
+ * @returns {Promise<any>}
+ */
+function call(type, args = {}) {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, type, ...args });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------- loading
+
+/** @param {string} stage @param {number} fraction */
+function showProgress(stage, fraction) {
+  $("progress-wrap").hidden = false;
+  const bar = /** @type {HTMLProgressElement} */ ($("progress"));
+  bar.value = Math.round(fraction * 100);
+  const label = t(locale, `stage.${stage}`);
+  $("progress-label").textContent = `${t(locale, "progress")}: ${label}`;
+  bar.setAttribute("aria-valuetext", `${label} ${Math.round(fraction * 100)}%`);
+}
+
+/** @param {{ demo?: boolean, file?: File }} source */
+async function load(source) {
+  performance.clearMarks();
+  performance.mark("dashboard:load");
+  const status = $("status");
+  status.classList.remove("error");
+  status.textContent = "";
+  for (const id of ["demo", "pick"]) /** @type {HTMLButtonElement} */ ($(id)).disabled = true;
+  showProgress("read", 0);
+  try {
+    summary = await call("load", { source });
+    calls = null;
+    liftReport = null;
+    Object.assign(query, { page: 0 });
+    showProgress("done", 1);
+    $("results").hidden = false;
+    renderSummary();
+    await renderTable();
+    performance.mark("dashboard:table");
+    renderCharts();
+    performance.mark("dashboard:charts");
+    renderCallList();
+    renderLift();
+  } catch (err) {
+    const e = /** @type {Error & { path?: string }} */ (err);
+    status.classList.add("error");
+    status.textContent = t(locale, "loadError", { message: e.path ? `${e.path}: ${e.message}` : e.message });
+    $("progress-wrap").hidden = true;
+  } finally {
+    for (const id of ["demo", "pick"]) /** @type {HTMLButtonElement} */ ($(id)).disabled = false;
+  }
+}
+
+function renderSummary() {
+  if (!summary) return;
+  const f = formats(locale);
+  const imp = summary.import;
+  let text = t(locale, "loadedSummary", {
+    customers: f.count(summary.customers), rows: f.count(imp.rowsUsed), first: imp.firstDate ?? "–",
+    last: imp.lastDate ?? "–", asOf: summary.asOf,
+  });
+  if (imp.rowsSkipped > 0) text += ` ${t(locale, "skipped", { skipped: f.count(imp.rowsSkipped) })}`;
+  $("status").textContent = text;
+}
+
+// ----------------------------------------------------------------------------------------------- charts
+
+/**
+ * @param {HTMLElement} table
+ * @param {string[]} header
+ * @param {(string | number)[][]} rows
+ */
+function dataTable(table, header, rows) {
+  const head = document.createElement("tr");
+  for (const h of header) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = h;
+    head.append(th);
+  }
+  const body = rows.map((r) => {
+    const tr = document.createElement("tr");
+    for (const v of r) {
+      const td = document.createElement("td");
+      td.textContent = String(v);
+      tr.append(td);
+    }
+    return tr;
+  });
+  const thead = document.createElement("thead");
+  thead.append(head);
+  const tbody = document.createElement("tbody");
+  tbody.append(...body);
+  table.replaceChildren(thead, tbody);
+}
+
+function renderCharts() {
+  if (!summary) return;
+  const f = formats(locale);
+  const segLabels = summary.segments.map((/** @type {[string, number]} */ [name]) => segmentLabel(locale, name));
+  const segCounts = summary.segments.map((/** @type {[string, number]} */ [, n]) => n);
+  barChart($("chart-segments"), segLabels, segCounts, (v) => f.count(v));
+  dataTable($("segments-data"), [t(locale, "col.segment"), t(locale, "customers")],
+    segLabels.map((/** @type {string} */ l, /** @type {number} */ i) => [l, f.count(segCounts[i])]));
+
+  const { edges, counts } = summary.ltv;
+  histogramChart($("chart-ltv"), edges, counts, (v) => f.yen(v), (v) => f.count(v));
+  const width = edges.length > 1 ? edges[1] - edges[0] : 0;
+  dataTable($("ltv-data"), [t(locale, "col.lifetimeValue"), t(locale, "customers")],
+    edges.map((/** @type {number} */ e, /** @type {number} */ i) =>
+      [i === edges.length - 1 ? `≥ ${f.yen(e)}` : `${f.yen(e)} – ${f.yen(e + width)}`, f.count(counts[i])]));
+
+  const retention = summary.retention;
+  lineChart($("chart-retention"), retention.map((/** @type {any} */ r) => r.churnReduction * 100),
+    retention.map((/** @type {any} */ r) => r.change), (v) => `${f.dec(v)}%`, (v) => f.yen(v));
+  dataTable($("retention-data"), [t(locale, "filterRisk"), t(locale, "col.lifetimeValue")],
+    retention.map((/** @type {any} */ r) => [`−${f.pct(r.churnReduction)}`, `+${f.yen(r.change)} (${f.dec(r.changeShare * 100)}%)`]));
+}
+
+// ------------------------------------------------------------------------------------------------ table
+
+function renderFilters() {
+  /** @param {string} id @param {[string, string][]} options @param {string} value */
+  const fill = (id, options, value) => {
+    const select = /** @type {HTMLSelectElement} */ ($(id));
+    select.replaceChildren(...options.map(([v, label]) => new Option(label, v, false, v === value)));
+  };
+  fill("f-segment", [["", t(locale, "all")], ...SEGMENTS.map((s) => /** @type {[string, string]} */ ([s, segmentLabel(locale, s)]))], query.segment);
+  fill("f-rank", [["", t(locale, "all")], ["A", "A"], ["B", "B"], ["C", "C"]], query.rank);
+  fill("f-risk", [["", t(locale, "all")], ...["high", "medium", "low"].map((r) => /** @type {[string, string]} */ ([r, t(locale, `risk.${r}`)]))], query.risk);
+  fill("f-size", PAGE_SIZES.map((n) => /** @type {[string, string]} */ ([String(n), String(n)])), String(query.pageSize));
+}
+
+function renderHead() {
+  const row = $("table-head");
+  row.replaceChildren(...COLUMNS.map(([name, key, numeric]) => {
+    const th = document.createElement("th");
+    th.scope = "col";
+    if (numeric) th.className = "num";
+    const label = t(locale, `col.${name}`);
+    if (key) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.sort = String(key);
+      button.textContent = label;
+      th.append(button);
+      th.setAttribute("aria-sort", query.sort === key ? (query.dir === "asc" ? "ascending" : "descending") : "none");
+    } else {
+      th.textContent = label;
+    }
+    return th;
+  }));
+}
+
+/**
+ * @param {string} text
+ * @param {string} [className]
+ */
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+async function renderTable() {
+  const page = await call("page", { query, locale });
+  query.page = page.page;
+  const f = formats(locale);
+  renderHead();
+  const rows = page.rows.map((/** @type {{ customer: CustomerInsight, risk: string, action: any }} */ r) => {
+    const c = r.customer;
+    const tr = document.createElement("tr");
+    tr.dataset.customer = c.customerId;
+    const idCell = document.createElement("td");
+    const open = document.createElement("button");
+    open.type = "button";
+    open.className = "link";
+    open.textContent = c.customerId;
+    open.dataset.detail = c.customerId;
+    idCell.append(open);
+    const rank = document.createElement("span");
+    rank.className = `rank rank-${c.rank}`;
+    rank.textContent = c.rank;
+    const rankCell = document.createElement("td");
+    rankCell.append(rank);
+    const segCell = cell(segmentLabel(locale, c.segment));
+    const risk = document.createElement("span");
+    risk.className = `risk-${r.risk}`;
+    risk.textContent = ` · ${t(locale, `risk.${r.risk}`)}`;
+    segCell.append(risk);
+    tr.append(
+      idCell,
+      rankCell,
+      segCell,
+      cell(f.yen(c.lifetimeValue), "num"),
+      cell(f.pct(c.probabilityAlive), "num"),
+      cell(c.expectedDaysToNext === null ? "–" : t(locale, "inDays", { days: f.count(c.expectedDaysToNext) }), "num"),
+      cell(c.loyaltyTier ?? t(locale, "noTier")),
+      cell(r.action ? r.action.label : t(locale, "noAction")),
+      cell(r.action ? r.action.reason : "", "reason"),
+    );
+    return tr;
+  });
+  $("table-body").replaceChildren(...rows);
+  const f2 = formats(locale);
+  $("table-caption").textContent = t(locale, "tableCaption", { total: f2.count(page.total), page: f2.count(page.page + 1), pages: f2.count(page.pageCount) });
+  $("page-info").textContent = `${f2.count(page.page + 1)} / ${f2.count(page.pageCount)}`;
+  /** @type {HTMLButtonElement} */ ($("prev")).disabled = page.page === 0;
+  /** @type {HTMLButtonElement} */ ($("next")).disabled = page.page >= page.pageCount - 1;
+}
+
+// ----------------------------------------------------------------------------------------------- detail
+
+/** @param {string} id */
+async function openDetail(id) {
+  const d = await call("detail", { customerId: id, locale });
+  const c = /** @type {CustomerInsight} */ (d.customer);
+  const f = formats(locale);
+  $("detail-h").textContent = t(locale, "detail", { id: c.customerId });
+  const body = $("detail-body");
+  body.replaceChildren();
+
+  const facts = document.createElement("dl");
+  facts.className = "facts";
+  /** @type {[string, string][]} */
+  const pairs = [
+    [t(locale, "col.rank"), c.rank],
+    [t(locale, "col.segment"), segmentLabel(locale, c.segment)],
+    [t(locale, "fact.rfm"), c.rfm],
+    [t(locale, "col.lifetimeValue"), f.yen(c.lifetimeValue)],
+    [t(locale, "fact.totalSpend"), f.yen(c.totalSpend)],
+    [t(locale, "fact.frequency"), f.count(c.frequency)],
+    [t(locale, "fact.first"), c.firstPurchase],
+    [t(locale, "fact.last"), c.lastPurchase],
+    [t(locale, "fact.daysSinceLast"), f.count(c.daysSinceLast)],
+    [t(locale, "col.probabilityAlive"), f.pct(c.probabilityAlive)],
+    [t(locale, "fact.churnRisk"), `${f.pct(c.churnRisk)} (${t(locale, `risk.${d.risk}`)})`],
+    [t(locale, "fact.expectedPurchases"), f.dec(c.expectedPurchases)],
+    [t(locale, "col.expectedDaysToNext"), c.expectedDaysToNext === null ? "–" : t(locale, "inDays", { days: f.count(c.expectedDaysToNext) })],
+    [t(locale, "col.loyaltyTier"), c.loyaltyTier ?? t(locale, "noTier")],
+    [t(locale, "fact.points"), f.count(c.points)],
+    [t(locale, "fact.categories"), c.categories.join(", ")],
+  ];
+  for (const [k, v] of pairs) {
+    const div = document.createElement("div");
+    const dt = document.createElement("dt");
+    dt.textContent = k;
+    const dd = document.createElement("dd");
+    dd.textContent = v;
+    div.append(dt, dd);
+    facts.append(div);
+  }
+  body.append(heading(t(locale, "facts")), facts);
+
+  const actions = document.createElement("ol");
+  actions.className = "actions";
+  for (const a of d.actions) {
+    const li = document.createElement("li");
+    const strong = document.createElement("strong");
+    strong.textContent = a.label;
+    const why = document.createElement("small");
+    why.textContent = `${a.reason} · ${a.reasons.join("; ")}`;
+    li.append(strong, why);
+    actions.append(li);
+  }
+  if (d.actions.length === 0) actions.append(Object.assign(document.createElement("li"), { textContent: t(locale, "noAction") }));
+  body.append(heading(t(locale, "actions")), actions);
+
+  const products = document.createElement("ul");
+  for (const p of d.products) {
+    const li = document.createElement("li");
+    li.textContent = `${p.productId || p.category} × ${f.count(p.count)} (${f.yen(p.amount)}, ${p.last})`;
+    products.append(li);
+  }
+  body.append(heading(t(locale, "purchases")), products);
+
+  body.append(heading(t(locale, "suggestions")));
+  if (d.suggestions === null) {
+    body.append(Object.assign(document.createElement("p"), { className: "note", textContent: t(locale, "noRecommender") }));
+  } else if (d.suggestions.length === 0) {
+    body.append(Object.assign(document.createElement("p"), { className: "note", textContent: t(locale, "noSuggestions") }));
+  } else {
+    const list = document.createElement("ul");
+    for (const s of d.suggestions) {
+      const li = document.createElement("li");
+      li.textContent = `${s.item} (${s.source}): ${s.reason}`;
+      list.append(li);
+    }
+    body.append(list);
+  }
+  const dialog = /** @type {HTMLDialogElement} */ ($("detail"));
+  if (!dialog.open) dialog.showModal();
+}
+
+/** @param {string} text */
+function heading(text) {
+  const h = document.createElement("h3");
+  h.textContent = text;
+  return h;
+}
+
+// -------------------------------------------------------------------------------------------- call list
+
+function callHeader() {
+  return ["#", t(locale, "col.customerId"), t(locale, "col.rank"), t(locale, "col.segment"), t(locale, "col.lifetimeValue"), t(locale, "col.action"), t(locale, "col.reason")];
+}
+
+function renderCallList() {
+  const table = /** @type {HTMLTableElement} */ ($("call-table"));
+  /** @type {HTMLButtonElement} */ ($("export-calls")).disabled = !calls;
+  if (!calls) {
+    table.hidden = true;
+    return;
+  }
+  const f = formats(locale);
+  $("call-head").replaceChildren(...callHeader().map((h) => Object.assign(document.createElement("th"), { scope: "col", textContent: h })));
+  $("call-body").replaceChildren(...calls.rows.map((r) => {
+    const tr = document.createElement("tr");
+    tr.append(
+      cell(String(r.position), "num"),
+      cell(r.customer.customerId),
+      cell(r.customer.rank),
+      cell(`${segmentLabel(locale, r.customer.segment)} · ${t(locale, `group.${r.group}`)}`),
+      cell(f.yen(r.customer.lifetimeValue), "num"),
+      cell(r.action.label),
+      cell(r.action.reason, "reason"),
+    );
+    return tr;
+  }));
+  $("call-caption").textContent = `${t(locale, "callList")}: ${f.count(calls.rows.length)}`;
+  table.hidden = false;
+}
+
+async function makeCallList() {
+  const size = Math.max(1, Math.min(100000, Math.floor(Number(/** @type {HTMLInputElement} */ ($("call-size")).value) || 100)));
+  calls = await call("callList", { limit: size, locale });
+  renderCallList();
+}
+
+function exportCallList() {
+  if (!calls) return;
+  // A byte-order mark so that spreadsheet programs read the Japanese text as UTF-8.
+  const blob = new Blob(["\uFEFF", calls.csv], { type: "text/csv;charset=utf-8" });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = "call-list.csv";
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// ------------------------------------------------------------------------------------------------- lift
+
+function renderLift() {
+  const body = $("lift-body");
+  body.replaceChildren();
+  if (!summary?.lift) {
+    body.append(Object.assign(document.createElement("p"), { className: "note", textContent: t(locale, "noLift") }));
+  }
+  void liftReport;
+}
+
+// ----------------------------------------------------------------------------------------------- labels
+
+function applyLabels() {
+  document.documentElement.lang = locale;
+  document.title = `${t(locale, "title")} · nextoffer`;
+  for (const el of document.querySelectorAll("[data-i18n]")) {
+    el.textContent = t(locale, /** @type {string} */ (/** @type {HTMLElement} */ (el).dataset.i18n));
+  }
+  const lang = $("lang");
+  lang.textContent = t(locale, "language");
+  lang.lang = locale === "ja" ? "en" : "ja";
+  lang.title = t(locale, "languageLabel");
+  /** @type {HTMLInputElement} */ ($("f-search")).placeholder = "c0001";
+  renderFilters();
+  renderHead();
+}
+
+async function switchLanguage() {
+  locale = locale === "ja" ? "en" : "ja";
+  try {
+    localStorage.setItem("nextoffer-dashboard-lang", locale);
+  } catch {
+    // Storage may be blocked; the choice then lasts for this page only.
+  }
+  applyLabels();
+  if (summary) {
+    renderSummary();
+    renderCharts();
+    await renderTable();
+    if (calls) await makeCallList();
+    renderLift();
+  }
+}
+
+// ----------------------------------------------------------------------------------------------- events
+
+/** @param {Partial<Query>} change */
+async function requery(change) {
+  Object.assign(query, change);
+  if (summary) await renderTable();
+}
+
+$("lang").addEventListener("click", () => void switchLanguage());
+$("demo").addEventListener("click", () => void load({ demo: true }));
+$("pick").addEventListener("click", () => /** @type {HTMLInputElement} */ ($("file")).click());
+$("file").addEventListener("change", () => {
+  const input = /** @type {HTMLInputElement} */ ($("file"));
+  const file = input.files?.[0];
+  if (file) void load({ file });
+  input.value = "";
+});
+const drop = $("drop");
+drop.addEventListener("dragover", (e) => {
+  e.preventDefault();
+  drop.classList.add("over");
+});
+drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+drop.addEventListener("drop", (e) => {
+  e.preventDefault();
+  drop.classList.remove("over");
+  const file = e.dataTransfer?.files?.[0];
+  if (file) void load({ file });
+});
+
+$("filters").addEventListener("submit", (e) => e.preventDefault());
+$("filters").addEventListener("change", (e) => {
+  const el = /** @type {HTMLSelectElement} */ (e.target);
+  if (el.name === "search") return;
+  void requery({ [el.name]: el.name === "pageSize" ? Number(el.value) : el.value, page: 0 });
+});
+let searchTimer = 0;
+$("f-search").addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = window.setTimeout(() => void requery({ search: /** @type {HTMLInputElement} */ ($("f-search")).value, page: 0 }), 150);
+});
+$("table-head").addEventListener("click", (e) => {
+  const button = /** @type {HTMLElement} */ (e.target).closest("button");
+  const key = button?.dataset.sort;
+  if (!key) return;
+  const dir = query.sort === key ? (query.dir === "asc" ? "desc" : "asc") : (DEFAULT_DIR[key] ?? "asc");
+  void requery({ sort: key, dir, page: 0 }).then(() => {
+    /** @type {HTMLElement | null} */ (document.querySelector(`#table-head button[data-sort="${key}"]`))?.focus();
+  });
+});
+$("table-body").addEventListener("click", (e) => {
+  const id = /** @type {HTMLElement} */ (e.target).closest("button")?.dataset.detail;
+  if (id) void openDetail(id);
+});
+$("prev").addEventListener("click", () => void requery({ page: query.page - 1 }));
+$("next").addEventListener("click", () => void requery({ page: query.page + 1 }));
+$("detail-close").addEventListener("click", () => /** @type {HTMLDialogElement} */ ($("detail")).close());
+$("make-calls").addEventListener("click", () => void makeCallList());
+$("export-calls").addEventListener("click", exportCallList);
+
+applyLabels();

@@ -1,0 +1,256 @@
+// The CRM dashboard (www/dashboard/) in headless Chromium: the demo orders load through the Web Worker into a
+// table whose rows and values are those of `insight()` run in Node on the same file; sorting and filtering
+// change the rows as they should; the detail view shows the engine's actions for the customer; the call list
+// follows the priority rule and its CSV download says the same; axe-core finds no violation; the Japanese
+// labels and yen formats appear; a generated 100,000-order file imports into the table and the charts.
+// Saves docs/screenshots/dashboard.png. Needs `make build` (pkg/insight).
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Engine, insight } from "nextoffer/insight";
+import { CHURN_REDUCTIONS, SEGMENTS, riskLevel } from "../dashboard/store.js";
+import { startDashboard } from "../bench/dashboard-browser.mjs";
+import { generateOrders } from "../bench/dashboard-orders.mjs";
+
+const DEMO = readFileSync(new URL("../demo/orders.csv", import.meta.url), "utf8");
+const ACTIONS = readFileSync(new URL("../dashboard/actions.json", import.meta.url), "utf8");
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const SCREENSHOTS = new URL("../../docs/screenshots/", import.meta.url);
+
+const yen = new Intl.NumberFormat("en-US", { style: "currency", currency: "JPY", maximumFractionDigits: 0 });
+const count = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const pct = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 0 });
+/** @param {number | null} v */
+const yenText = (v) => (v === null ? "–" : yen.format(v));
+/** @param {number | null} v */
+const pctText = (v) => (v === null ? "–" : pct.format(v));
+
+// The same run the page's worker makes, in Node.
+const expected = insight(DEMO, { lenient: true, churnReductions: CHURN_REDUCTIONS });
+const byId = new Map(expected.customers.map((c) => [c.customerId, c]));
+
+/** The engine's best action for a customer over the dashboard's action model, decided in Node. */
+const engine = new Engine(ACTIONS);
+/** @param {import("nextoffer/insight").CustomerInsight} c */
+function bestAction(c) {
+  const request = {
+    customer: {
+      id: c.customerId,
+      attributes: {
+        segment: c.segment, rank: c.rank, dormant: c.dormant, churnRisk: c.churnRisk,
+        probabilityAlive: c.probabilityAlive, loyaltyTier: c.loyaltyTier, daysSinceLast: c.daysSinceLast,
+        totalSpend: c.totalSpend, lifetimeValue: c.lifetimeValue, frequency: c.frequency,
+      },
+    },
+    context: { now: `${expected.asOf}T12:00:00Z`, channel: "crm" },
+    limit: 3,
+  };
+  return engine.decide(request).offers;
+}
+
+let dash;
+before(async () => {
+  dash = await startDashboard();
+});
+after(async () => {
+  await dash?.close();
+  engine.free();
+});
+
+/** A fresh page with the demo orders loaded. @param {string} [search] */
+async function demoPage(search = "") {
+  const context = await dash.browser.newContext({ viewport: { width: 1300, height: 1000 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${dash.baseUrl}/dashboard/${search}`);
+  await page.click("#demo");
+  await page.waitForSelector("#results:not([hidden]) #table-body tr", { timeout: 30000 });
+  return { page, context, errors };
+}
+
+/** The table's rows as cell texts. @param {import("playwright-core").Page} page */
+function tableRows(page) {
+  return page.$$eval("#table-body tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+}
+
+describe("the dashboard on the demo orders", () => {
+  test("shows every customer, ranked, with the values insight() computes in Node", async () => {
+    const { page, context, errors } = await demoPage();
+    assert.equal(await page.textContent("#table-caption"), "3,000 customers, page 1 of 120");
+    assert.match(await page.textContent("#status") ?? "", /^3,000 customers from 19,974 order lines/);
+    const rows = await tableRows(page);
+    assert.equal(rows.length, 25);
+    const ranked = [...expected.customers].sort((a, b) => a.revenuePosition - b.revenuePosition).slice(0, 25);
+    assert.deepEqual(rows.map((r) => r[0]), ranked.map((c) => c.customerId));
+    for (const [i, c] of ranked.entries()) {
+      const row = /** @type {string[]} */ (rows[i]);
+      assert.equal(row[1], c.rank);
+      assert.ok(row[2]?.startsWith(c.segment), `${c.customerId}: ${row[2]}`);
+      assert.equal(row[3], yenText(c.lifetimeValue));
+      assert.equal(row[4], pctText(c.probabilityAlive));
+      assert.equal(row[5], `in ${count.format(/** @type {number} */ (c.expectedDaysToNext))} days`);
+      assert.equal(row[6], c.loyaltyTier ?? "none");
+      const best = bestAction(c)[0];
+      assert.equal(row[7], best ? best.title : "no action", c.customerId);
+    }
+    // The segment chart's numbers are the run's segment counts.
+    const segmentData = await page.$$eval("#segments-data tbody tr", (trs) => trs.map((tr) => tr.textContent));
+    assert.deepEqual(segmentData, SEGMENTS.map((s) => `${s}${expected.segments[s].toLocaleString("en-US")}`));
+    const canvases = await page.$$eval(".chart canvas", (cs) => cs.map((c) => c.width > 0 && c.height > 0));
+    assert.deepEqual(canvases, [true, true, true]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("sorting by lifetime value and filtering by segment, rank and risk change the rows as expected", async () => {
+    const { page, context } = await demoPage();
+    await page.click('#table-head button[data-sort="lifetimeValue"]');
+    await page.waitForSelector('#table-head th[aria-sort="descending"] button[data-sort="lifetimeValue"]');
+    let rows = await tableRows(page);
+    const top = expected.customers.map((c) => c.lifetimeValue ?? -1).sort((a, b) => b - a).slice(0, 25);
+    assert.deepEqual(rows.map((r) => r[3]), top.map(yenText));
+    for (const r of rows) assert.equal(yenText(byId.get(/** @type {string} */ (r[0]))?.lifetimeValue ?? null), r[3]);
+    // A second click reverses the order.
+    await page.click('#table-head button[data-sort="lifetimeValue"]');
+    await page.waitForSelector('#table-head th[aria-sort="ascending"] button[data-sort="lifetimeValue"]');
+    rows = await tableRows(page);
+    const bottom = expected.customers.map((c) => c.lifetimeValue ?? -1).sort((a, b) => a - b).slice(0, 25);
+    assert.deepEqual(rows.map((r) => r[3]), bottom.map(yenText));
+
+    await page.selectOption("#f-segment", "At risk");
+    const atRisk = expected.segments["At risk"];
+    await page.waitForFunction((n) => document.querySelector("#table-caption")?.textContent === `${n} customers, page 1 of ${Math.ceil(n / 25)}`, atRisk);
+    rows = await tableRows(page);
+    assert.ok(rows.every((r) => r[2]?.startsWith("At risk")));
+
+    await page.selectOption("#f-segment", "");
+    await page.selectOption("#f-rank", "B");
+    await page.selectOption("#f-risk", "high");
+    const want = expected.customers.filter((c) => c.rank === "B" && riskLevel(c) === "high");
+    assert.ok(want.length > 25);
+    await page.waitForFunction((n) => document.querySelector("#table-caption")?.textContent?.startsWith(`${n.toLocaleString("en-US")} customers`), want.length);
+    rows = await tableRows(page);
+    const wantIds = new Set(want.map((c) => c.customerId));
+    assert.ok(rows.every((r) => wantIds.has(/** @type {string} */ (r[0])) && r[1] === "B" && r[2]?.endsWith("High")));
+    // Paging goes through the same filtered set.
+    await page.click("#next");
+    await page.waitForFunction(() => document.querySelector("#page-info")?.textContent?.startsWith("2 /"));
+    const second = await tableRows(page);
+    assert.ok(second.every((r) => wantIds.has(/** @type {string} */ (r[0]))));
+    assert.equal(new Set([...rows, ...second].map((r) => r[0])).size, rows.length + second.length);
+    await context.close();
+  });
+
+  test("the detail view opens from the keyboard and lists the engine's actions with their reasons", async () => {
+    const { page, context } = await demoPage();
+    const first = /** @type {string} */ ((await tableRows(page))[0]?.[0]);
+    await page.focus(`#table-body button[data-detail="${first}"]`);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#detail[open] .actions li");
+    assert.equal(await page.textContent("#detail-h"), `Customer ${first}`);
+    const actions = await page.$$eval("#detail .actions li strong", (els) => els.map((e) => e.textContent));
+    assert.deepEqual(actions, bestAction(/** @type {any} */ (byId.get(first))).map((o) => o.title));
+    const products = await page.$$eval("#detail-body ul:not(.actions) li", (els) => els.length);
+    assert.ok(products > 0);
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#detail:not([open])", { state: "attached" });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-detail")), first);
+    await context.close();
+  });
+
+  test("the call list deepens existing customers first, then wakes dormant ones, and its CSV says the same", async () => {
+    const { page, context } = await demoPage();
+    await page.fill("#call-size", "2000");
+    await page.click("#make-calls");
+    await page.waitForSelector("#call-table:not([hidden]) #call-body tr");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-calls")]);
+    assert.equal(download.suggestedFilename(), "call-list.csv");
+    const text = readFileSync(/** @type {string} */ (await download.path()), "utf8");
+    assert.ok(text.startsWith("\uFEFFposition,group,customer_id,rank,segment,"));
+    const lines = text.slice(1).trimEnd().split("\r\n");
+    assert.equal(lines.length, 2001);
+    const rows = lines.slice(1).map((l) => l.split(","));
+    // The priority rule, computed here from the Node run: existing customers (not dormant) by rank then
+    // expected value, then dormant ones by rank then past spend; those with no action are left out.
+    const rank = (c) => "ABC".indexOf(c.rank);
+    const active = expected.customers.filter((c) => !c.dormant)
+      .sort((a, b) => rank(a) - rank(b) || b.lifetimeValue - a.lifetimeValue || (a.customerId < b.customerId ? -1 : 1));
+    const dormant = expected.customers.filter((c) => c.dormant)
+      .sort((a, b) => rank(a) - rank(b) || b.totalSpend - a.totalSpend || (a.customerId < b.customerId ? -1 : 1));
+    const want = [...active.map((c) => ["deepen", c]), ...dormant.map((c) => ["wake", c])]
+      .map(([group, c]) => ({ group, c, action: bestAction(c)[0] }))
+      .filter((x) => x.action)
+      .slice(0, 2000);
+    assert.ok(want.some((x) => x.group === "wake"), "2,000 rows reach the dormant customers");
+    assert.deepEqual(rows.map((r) => [r[0], r[1], r[2], r[9]]), want.map((x, i) => [String(i + 1), x.group, x.c.customerId, x.action?.id]));
+    const firstWake = rows.findIndex((r) => r[1] === "wake");
+    assert.ok(rows.slice(firstWake).every((r) => r[1] === "wake"));
+    assert.equal(Number(rows[0]?.[5]), Math.round(/** @type {number} */ (want[0]?.c.lifetimeValue)));
+    await context.close();
+  });
+
+  test("axe-core finds no accessibility violation, with the table, the call list and the detail view shown", async () => {
+    const { page, context } = await demoPage();
+    await page.click("#make-calls");
+    await page.waitForSelector("#call-body tr");
+    await page.addScriptTag({ path: AXE });
+    const run = () => page.evaluate(async () => {
+      const result = await /** @type {any} */ (window).axe.run(document, { resultTypes: ["violations"] });
+      return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+    });
+    assert.deepEqual(await run(), []);
+    await page.click("#table-body button[data-detail]");
+    await page.waitForSelector("#detail[open] .actions li");
+    assert.deepEqual(await run(), []);
+    await context.close();
+  });
+
+  test("Japanese labels and yen formats come from ?lang=ja, and the toggle switches back to English", async () => {
+    const { page, context } = await demoPage("?lang=ja");
+    assert.equal(await page.getAttribute("html", "lang"), "ja");
+    assert.equal(await page.textContent("h1"), "顧客ダッシュボード");
+    assert.equal(await page.textContent("#table-caption"), "3,000人中 1/120ページ");
+    const row = /** @type {string[]} */ ((await tableRows(page))[0]);
+    const c = /** @type {any} */ (byId.get(/** @type {string} */ (row[0])));
+    assert.equal(row[3], new Intl.NumberFormat("ja-JP", { style: "currency", currency: "JPY", maximumFractionDigits: 0 }).format(c.lifetimeValue));
+    assert.ok(row[2]?.startsWith("優良顧客"), row[2]);
+    await page.click("#lang");
+    await page.waitForFunction(() => document.querySelector("#table-caption")?.textContent === "3,000 customers, page 1 of 120");
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    await context.close();
+  });
+
+  test("the screenshot of the loaded dashboard is saved to docs/screenshots/dashboard.png", async () => {
+    const { page, context } = await demoPage();
+    await page.setViewportSize({ width: 1300, height: 1500 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const png = await page.screenshot({ path: new URL("dashboard.png", SCREENSHOTS).pathname, fullPage: false });
+    assert.ok(png.length > 10000);
+    await context.close();
+  });
+});
+
+test("a generated 100,000-order CSV picked from a file imports into the table and the charts", async () => {
+  const csv = generateOrders(100000);
+  const customers = new Set(csv.split("\n").slice(1, -1).map((line) => line.slice(0, line.indexOf(",")))).size;
+  const context = await dash.browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const page = await context.newPage();
+  await page.goto(`${dash.baseUrl}/dashboard/`);
+  await page.setInputFiles("#file", { name: "orders-100k.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.waitForSelector("#results:not([hidden]) #table-body tr", { timeout: 60000 });
+  const caption = await page.textContent("#table-caption");
+  assert.equal(caption, `${customers.toLocaleString("en-US")} customers, page 1 of ${Math.ceil(customers / 25).toLocaleString("en-US")}`);
+  assert.match(await page.textContent("#status") ?? "", /from 100,000 order lines/);
+  assert.equal((await tableRows(page)).length, 25);
+  const segmentTotal = await page.$$eval("#segments-data tbody tr td:last-child", (tds) => tds.reduce((n, td) => n + Number(td.textContent?.replace(/,/g, "")), 0));
+  assert.equal(segmentTotal, customers);
+  const ltvTotal = await page.$$eval("#ltv-data tbody tr td:last-child", (tds) => tds.reduce((n, td) => n + Number(td.textContent?.replace(/,/g, "")), 0));
+  assert.equal(ltvTotal, customers);
+  const canvases = await page.$$eval(".chart canvas", (cs) => cs.map((c) => c.width > 0 && c.height > 0));
+  assert.deepEqual(canvases, [true, true, true]);
+  await context.close();
+});
