@@ -5,7 +5,8 @@
 # - every other native bench, benches/NAME.rs, its output kept in bench-out/NAME.txt, and its Python peer
 #   www/bench/NAME_peer.py when there is one (run in .venv with tests/validate/*.requirements.txt), its
 #   output in bench-out/NAME_peer.txt; the report quotes them;
-# - the package's .wasm size.
+# - the package's .wasm size;
+# - the edge Worker in workerd under autocannon (www/bench/edge.mjs).
 # `make bench` builds the package and fetches the data sets first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +54,9 @@ done
 echo "== wasm in Node: www/bench/insight_wasm.mjs" && node www/bench/insight_wasm.mjs "$OUT" | tee "$OUT/insight_wasm.txt"
 
 echo "== CRM dashboard in headless Chromium: www/bench/dashboard.mjs" && node www/bench/dashboard.mjs "$OUT"
+
+# The edge Worker in workerd under autocannon; its figures go to bench-out/edge.json (a section of their own).
+echo "== edge: www/bench/edge.mjs (workerd + autocannon on loopback)" && node www/bench/edge.mjs "$OUT"
 
 echo "== writing BENCHMARKS.md"
 node www/bench/report.mjs "$OUT" BENCHMARKS.md

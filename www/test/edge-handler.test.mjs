@@ -349,3 +349,16 @@ describe("the nextoffer/edge entry", () => {
     assert.deepEqual(code.split("\n").filter((line) => /(:\s*any\b|\bany\s*[|;,)>\]]|<\s*any\b)/.test(line)), []);
   });
 });
+
+test("the default entry (the web build, for Vercel, Netlify and bundlers) initializes from options.wasm and decides as the Node entry", async () => {
+  const web = await import("../../pkg/edge/web.js");
+  const wasm = readFileSync(new URL("../../pkg/web/nextoffer_bg.wasm", import.meta.url));
+  const store = memoryStore([[keys.profile("c-1001"), JSON.stringify(profile)]]);
+  const webHandler = web.createHandler({ wasm, model: modelText, profiles: store });
+  const nodeHandler = createHandler({ model: modelText, profiles: store });
+  const [a, b] = await Promise.all([webHandler.fetch(post("/v1/decide", decideBody())), nodeHandler.fetch(post("/v1/decide", decideBody()))]);
+  assert.equal(a.status, 200);
+  const decision = await a.json();
+  assert.deepEqual(decision, await b.json());
+  assert.deepEqual(decision.offers.map((o) => o.id), ["grinder-pro", "beans-sub", "mug"]);
+});

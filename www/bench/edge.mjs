@@ -1,0 +1,197 @@
+// The edge benchmark: the demo Worker in workerd (www/edge/launch.mjs) over the 500-offer bench model, on
+// loopback, loaded by autocannon in this process (the load generator shares the machine's cores, as the
+// target says). Bounded in requests and in time. Writes benchDir/edge.json and prints the figures:
+//
+// - POST /v1/decide for the bench customer (200 purchases in the KV profile, 10 contacts): throughput,
+//   p50/p99 latency, errors and non-2xx answers; then the personalized page (two slots) the same way;
+// - cold start, over fresh workerd processes: spawn to listening (process start, config, Wasm compiled ahead,
+//   the Worker module evaluated and the engine instantiated), the first decision's request (model load +
+//   profile read + decision), and spawn to first decision; plus, in Node, the engine's instantiation from a
+//   compiled module and the model load, the two steps an isolate runs before its first decision;
+// - the Worker bundle (JS + Wasm, as esbuild bundles it for workerd), raw and gzipped.
+//
+//   node www/bench/edge.mjs [benchDir]     reads benchDir/model.json and request.json (generate.mjs)
+
+import autocannon from "autocannon";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Engine } from "nextoffer";
+import { putKv, startEdge } from "../edge/launch.mjs";
+import { generateModel, generateRequest } from "./generate.mjs";
+
+const benchDir = resolve(process.argv[2] ?? "bench-out");
+const DURATION_S = Number(process.env.EDGE_BENCH_SECONDS ?? 10);
+const MAX_REQUESTS = 100_000;
+const CONNECTIONS = 8;
+const COLD_RUNS = 7;
+
+mkdirSync(benchDir, { recursive: true });
+const modelFile = join(benchDir, "model.json");
+const requestFile = join(benchDir, "request.json");
+if (!existsSync(modelFile)) writeFileSync(modelFile, JSON.stringify(generateModel()));
+if (!existsSync(requestFile)) writeFileSync(requestFile, JSON.stringify(generateRequest()));
+const modelText = readFileSync(modelFile, "utf8");
+const request = JSON.parse(readFileSync(requestFile, "utf8"));
+const { contacts, ...profile } = request.customer;
+const body = JSON.stringify({ customer: { id: profile.id }, context: request.context, limit: request.limit, seed: request.seed });
+
+/** Seeds the bench customer into an edge's KV namespace. */
+async function seed(edge) {
+  await putKv(edge.storeUrl, `profile:${profile.id}`, profile);
+  await putKv(edge.storeUrl, `contacts:${profile.id}`, contacts);
+}
+
+/** @param {string} url */
+const decide = (url) => fetch(`${url}/v1/decide`, { method: "POST", headers: { "content-type": "application/json" }, body });
+
+/**
+ * One bounded autocannon run.
+ * @param {autocannon.Options} options
+ */
+function load(options) {
+  return new Promise((done, fail) => {
+    const instance = autocannon({ connections: CONNECTIONS, duration: DURATION_S, maxOverallRequests: MAX_REQUESTS, ...options }, (err, result) =>
+      err ? fail(err) : done(result),
+    );
+    // A hard stop, whatever happens to the server.
+    const guard = setTimeout(() => instance.stop(), (DURATION_S + 10) * 1000);
+    instance.on("done", () => clearTimeout(guard));
+  });
+}
+
+/** @param {autocannon.Result} r */
+function summary(r) {
+  return {
+    requests: r.requests.total,
+    seconds: r.duration,
+    perSecond: r.requests.total / r.duration,
+    p50Ms: r.latency.p50,
+    p90Ms: r.latency.p90,
+    p99Ms: r.latency.p99,
+    maxMs: r.latency.max,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+    connections: r.connections,
+  };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+// --- the load runs
+const edge = await startEdge({ model: modelFile });
+let decideRun;
+let pageRun;
+try {
+  await seed(edge);
+  const first = await decide(edge.url);
+  if (first.status !== 200) throw new Error(`decide answered ${first.status}: ${await first.text()}`);
+  const decision = await first.json();
+  const engine = new Engine(modelText);
+  const expected = engine.decide(request);
+  engine.free();
+  if (JSON.stringify(decision) !== JSON.stringify(expected)) throw new Error("the Worker and the Node build disagree on the bench request");
+  await load({ url: `${edge.url}/v1/decide`, method: "POST", headers: { "content-type": "application/json" }, body, duration: 2 });
+  decideRun = summary(await load({ url: `${edge.url}/v1/decide`, method: "POST", headers: { "content-type": "application/json" }, body }));
+  const pageUrl = `${edge.url}/?customer=${encodeURIComponent(profile.id)}`;
+  const page = await (await fetch(pageUrl)).text();
+  if (!page.includes("nextoffer-offers")) throw new Error("the bench page was not personalized");
+  pageRun = summary(await load({ url: pageUrl, headers: { accept: "text/html" }, duration: Math.max(2, Math.round(DURATION_S / 2)) }));
+} finally {
+  await edge.close();
+}
+
+// --- cold starts: a fresh workerd each run, reusing one bundle
+const bundleDir = join(benchDir, "edge-dist");
+const { buildWorker } = await import("../edge/build.mjs");
+const bundle = await buildWorker(bundleDir);
+/**
+ * Cold starts over fresh workerd processes, with the given V8 flags in the config.
+ * @param {string[]} v8Flags
+ */
+async function coldRuns(v8Flags) {
+  const cold = [];
+  for (let run = 0; run < COLD_RUNS; run++) {
+    const fresh = await startEdge({ model: modelFile, distDir: bundleDir, v8Flags });
+    try {
+      await seed(fresh);
+      const t0 = performance.now();
+      const response = await decide(fresh.url);
+      const firstRequestMs = performance.now() - t0;
+      if (response.status !== 200) throw new Error(`cold decide answered ${response.status}`);
+      await response.arrayBuffer();
+      const t1 = performance.now();
+      await (await decide(fresh.url)).arrayBuffer();
+      const secondRequestMs = performance.now() - t1;
+      cold.push({ listeningMs: fresh.listeningMs, firstRequestMs, secondRequestMs, spawnToFirstDecisionMs: t0 - fresh.spawnedAt + firstRequestMs });
+    } finally {
+      await fresh.close();
+    }
+  }
+  return {
+    runs: COLD_RUNS,
+    v8Flags,
+    listeningMs: median(cold.map((c) => c.listeningMs)),
+    firstRequestMs: median(cold.map((c) => c.firstRequestMs)),
+    secondRequestMs: median(cold.map((c) => c.secondRequestMs)),
+    spawnToFirstDecisionMs: median(cold.map((c) => c.spawnToFirstDecisionMs)),
+  };
+}
+// workerd's defaults (as in Workers: V8's baseline compiler first, optimized code later), then the Wasm
+// compiled by the optimizing tier when workerd starts (`--no-liftoff`: a longer start, a faster first call).
+const coldDefault = await coldRuns([]);
+const coldAhead = await coldRuns(["--no-liftoff"]);
+
+// --- in Node: instantiating the engine from a compiled module, and loading the model (fresh process each)
+const probe = `
+  import { readFileSync } from "node:fs";
+  const dir = ${JSON.stringify(fileURLToPath(new URL("../../pkg/server/", import.meta.url)))};
+  const glue = await import(dir + "nextoffer.js");
+  const module = new WebAssembly.Module(readFileSync(dir + "nextoffer_bg.wasm"));
+  const model = readFileSync(${JSON.stringify(modelFile)}, "utf8");
+  const t0 = performance.now();
+  glue.initSync({ module });
+  const t1 = performance.now();
+  const engine = new glue.Engine(model);
+  const t2 = performance.now();
+  console.log(JSON.stringify({ instantiateMs: t1 - t0, modelLoadMs: t2 - t1, offers: engine.offerCount }));
+`;
+const node = [];
+for (let run = 0; run < COLD_RUNS; run++) {
+  node.push(JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" })));
+}
+
+const result = {
+  offers: JSON.parse(modelText).offers.length,
+  purchases: profile.purchases.length,
+  contacts: contacts.length,
+  durationSeconds: DURATION_S,
+  maxRequests: MAX_REQUESTS,
+  connections: CONNECTIONS,
+  decide: decideRun,
+  page: pageRun,
+  cold: {
+    ...coldDefault,
+    nodeInstantiateMs: median(node.map((n) => n.instantiateMs)),
+    nodeModelLoadMs: median(node.map((n) => n.modelLoadMs)),
+  },
+  coldAhead,
+  bundle,
+  workerd: execFileSync(join(fileURLToPath(new URL("../..", import.meta.url)), "node_modules/.bin/workerd"), ["--version"], { encoding: "utf8" }).trim(),
+  autocannon: JSON.parse(readFileSync(new URL("../../node_modules/autocannon/package.json", import.meta.url), "utf8")).version,
+};
+writeFileSync(join(benchDir, "edge.json"), JSON.stringify(result, null, 2));
+
+const f = (n, digits = 2) => n.toFixed(digits);
+console.log(`edge bench: ${result.workerd}, autocannon ${result.autocannon}, ${CONNECTIONS} connections, ${DURATION_S} s or ${MAX_REQUESTS} requests`);
+console.log(`  POST /v1/decide (500 offers, 200 purchases): ${f(decideRun.perSecond, 0)} decisions/s, p50 ${decideRun.p50Ms} ms, p99 ${decideRun.p99Ms} ms, max ${decideRun.maxMs} ms, errors ${decideRun.errors}, non-2xx ${decideRun.non2xx}, ${decideRun.requests} requests`);
+console.log(`  GET / personalized (2 slots): ${f(pageRun.perSecond, 0)} pages/s, p50 ${pageRun.p50Ms} ms, p99 ${pageRun.p99Ms} ms, errors ${pageRun.errors}, non-2xx ${pageRun.non2xx}`);
+console.log(`  cold start (median of ${COLD_RUNS}): spawn to listening ${f(result.cold.listeningMs, 1)} ms; first decision request ${f(result.cold.firstRequestMs, 1)} ms (then ${f(result.cold.secondRequestMs, 1)} ms warm); spawn to first decision ${f(result.cold.spawnToFirstDecisionMs, 1)} ms`);
+console.log(`  cold start with --no-liftoff: spawn to listening ${f(coldAhead.listeningMs, 1)} ms; first decision request ${f(coldAhead.firstRequestMs, 1)} ms (then ${f(coldAhead.secondRequestMs, 1)} ms); spawn to first decision ${f(coldAhead.spawnToFirstDecisionMs, 1)} ms`);
+console.log(`  in Node: instantiate ${f(result.cold.nodeInstantiateMs)} ms + model load ${f(result.cold.nodeModelLoadMs)} ms`);
+console.log(`  bundle: ${bundle.files.map((x) => `${x.name} ${x.bytes} B (gzip ${x.gzip} B)`).join(", ")}; total gzip ${bundle.gzip} B`);
