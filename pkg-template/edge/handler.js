@@ -12,8 +12,10 @@
 import { HttpError, errorResponse, engineError, json, readJson } from "./http.js";
 import { renderOffers } from "./render.js";
 import { rewriteSlots } from "./rewriter.js";
+import { loadModel, resolveStore } from "./sources.js";
 import { StateSync, addEvent } from "./state.js";
 import { keys } from "./store.js";
+import { defaultIdentify, deviceOf } from "./visitor.js";
 
 /** @typedef {import("./index.d.ts").EdgeOptions} EdgeOptions */
 /** @typedef {import("./index.d.ts").EdgeHandler} EdgeHandler */
@@ -133,7 +135,10 @@ export function createEdgeHandler(engineModule, options = {}) {
     background(ctx, due ? runSync(env) : runFlush(env));
   }
 
-  /** @param {unknown} env */
+  /**
+   * @param {unknown} env
+   * @returns {Promise<unknown>}
+   */
   function runSync(env) {
     const current = engine;
     if (!current) return ready(env).then(() => runSync(env));
@@ -497,75 +502,6 @@ export function createEdgeHandler(engineModule, options = {}) {
     },
   };
   return handler;
-}
-
-/**
- * The model text or object: a static value, a URL fetched once, or a key of a KV namespace.
- * @param {EdgeOptions} options
- * @param {unknown} env
- * @returns {Promise<import("../web/nextoffer.js").Model | string>}
- */
-async function loadModel(options, env) {
-  if (options.model !== undefined) {
-    const model = typeof options.model === "function" ? await options.model(env) : options.model;
-    if (model === undefined || model === null) throw new Error("the model option resolved to nothing");
-    return model;
-  }
-  if (options.modelUrl !== undefined) {
-    const url = typeof options.modelUrl === "function" ? options.modelUrl(env) : options.modelUrl;
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
-    return response.text();
-  }
-  const spec = options.modelKv ?? {};
-  const store = resolveStore(spec.binding ?? options.profiles, env, "modelKv.binding");
-  const key = spec.key ?? keys.model;
-  const text = await store.get(key);
-  if (text === null) throw new Error(`no model at key "${key}" of the store`);
-  return text;
-}
-
-/**
- * A store given as itself, as the name of a binding in `env`, or as a function of `env`.
- * @param {EdgeOptions["profiles"]} spec
- * @param {unknown} env
- * @param {string} what
- * @returns {ProfileStore}
- */
-function resolveStore(spec, env, what) {
-  if (typeof spec === "function") return spec(env);
-  if (typeof spec === "string") {
-    const store = /** @type {Record<string, ProfileStore> | undefined} */ (env)?.[spec];
-    if (!store) throw new HttpError(500, "store-unbound", `no binding "${spec}" in env for ${what}`);
-    return store;
-  }
-  if (!spec) throw new HttpError(500, "store-unbound", `no store for ${what}`);
-  return spec;
-}
-
-/**
- * The customer id of a page request: the `nextoffer_id` cookie, else the `x-nextoffer-customer` header.
- * @param {Request} request
- * @returns {string | null}
- */
-export function defaultIdentify(request) {
-  const cookie = request.headers.get("cookie") ?? "";
-  const match = /(?:^|;\s*)nextoffer_id=([^;]+)/.exec(cookie);
-  if (match?.[1]) {
-    try {
-      return decodeURIComponent(match[1]);
-    } catch {
-      return null;
-    }
-  }
-  return request.headers.get("x-nextoffer-customer");
-}
-
-/** @param {Request} request */
-function deviceOf(request) {
-  const hint = request.headers.get("sec-ch-ua-mobile");
-  if (hint === "?1") return "mobile";
-  return /Mobi|Android|iPhone/i.test(request.headers.get("user-agent") ?? "") ? "mobile" : "desktop";
 }
 
 /**

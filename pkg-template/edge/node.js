@@ -4,7 +4,7 @@
 import * as engine from "../node/index.js";
 import { createEdgeHandler } from "./handler.js";
 
-export { defaultIdentify } from "./handler.js";
+export { defaultIdentify } from "./visitor.js";
 
 export { memoryStore, keys } from "./store.js";
 export { escapeHtml, renderOffers } from "./render.js";

@@ -5,7 +5,7 @@
 import init, * as engine from "../web/nextoffer.js";
 import { createEdgeHandler } from "./handler.js";
 
-export { defaultIdentify } from "./handler.js";
+export { defaultIdentify } from "./visitor.js";
 
 export { memoryStore, keys } from "./store.js";
 export { escapeHtml, renderOffers } from "./render.js";

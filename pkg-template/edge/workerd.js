@@ -3,7 +3,7 @@
 import * as engine from "../workerd/index.js";
 import { createEdgeHandler } from "./handler.js";
 
-export { defaultIdentify } from "./handler.js";
+export { defaultIdentify } from "./visitor.js";
 
 export { memoryStore, keys } from "./store.js";
 export { escapeHtml, renderOffers } from "./render.js";
