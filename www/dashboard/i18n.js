@@ -75,7 +75,11 @@ const MESSAGES = {
     actions: "Actions, best first",
     purchases: "Products bought",
     suggestions: "Upsell and cross-sell suggestions",
-    noRecommender: "Product suggestions need the recommender, which this build of the insight module does not include.",
+    noRecommender: "No product suggestions from this file: {message}",
+    "source.cross_sell": "Cross-sell",
+    "source.upsell": "Upsell",
+    "source.affinity": "Affinity",
+    "source.popular": "Popular",
     noSuggestions: "No suggestion for this customer.",
     callList: "Call list",
     callListHint: "Existing customers to deepen first, then dormant ones to wake, by rank and value.",
@@ -88,11 +92,13 @@ const MESSAGES = {
     liftHint: "Recorded events (offer_id, variant = treatment or control, event = exposure or conversion).",
     liftPick: "Choose an events CSV",
     liftDemo: "Use the demo events",
-    noLift: "Campaign lift needs lift() from the insight module, which this build does not include.",
+    liftError: "Could not read the events: {message}",
+    liftCaption: "Conversion per action: treatment (contacted) against control (held out)",
+    liftSummary: "{offers} actions; {better} convert better than their control with a probability of 95% or more.",
     "liftCol.offer": "Offer",
     "liftCol.treatment": "Treatment",
     "liftCol.control": "Control",
-    "liftCol.lift": "Lift (95% interval)",
+    "liftCol.lift": "Relative lift (95% interval)",
     "liftCol.beats": "P(treatment beats control)",
   },
   ja: {
@@ -164,7 +170,11 @@ const MESSAGES = {
     actions: "おすすめの対応(優先順)",
     purchases: "購入した商品",
     suggestions: "アップセル・クロスセルの提案",
-    noRecommender: "商品の提案にはレコメンダーが必要ですが、このビルドのinsightモジュールには含まれていません。",
+    noRecommender: "このファイルからは商品を提案できません: {message}",
+    "source.cross_sell": "クロスセル",
+    "source.upsell": "アップセル",
+    "source.affinity": "好みのカテゴリ",
+    "source.popular": "人気",
     noSuggestions: "この顧客への提案はありません。",
     callList: "コールリスト",
     callListHint: "まず既存顧客の深耕、次に休眠顧客の掘り起こし。それぞれランクと価値の順。",
@@ -177,7 +187,9 @@ const MESSAGES = {
     liftHint: "記録したイベント(offer_id, variant = treatment か control, event = exposure か conversion)。",
     liftPick: "イベントCSVを選ぶ",
     liftDemo: "デモのイベントを使う",
-    noLift: "キャンペーン効果の計算には insight モジュールの lift() が必要ですが、このビルドには含まれていません。",
+    liftError: "イベントを読み込めませんでした: {message}",
+    liftCaption: "施策ごとの購入率: 実施群(連絡した顧客)と対照群(連絡しなかった顧客)",
+    liftSummary: "{offers}件の施策のうち{better}件が95%以上の確率で対照群を上回っています。",
     "liftCol.offer": "施策",
     "liftCol.treatment": "実施群",
     "liftCol.control": "対照群",
@@ -255,11 +267,14 @@ export function formats(locale) {
   const pct = new Intl.NumberFormat(tag, { style: "percent", maximumFractionDigits: 0 });
   const count = new Intl.NumberFormat(tag, { maximumFractionDigits: 0 });
   const dec = new Intl.NumberFormat(tag, { maximumFractionDigits: 2 });
+  const pct1 = new Intl.NumberFormat(tag, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
   return {
     /** @param {number | null | undefined} v */
     yen: (v) => (v === null || v === undefined ? "–" : yen.format(v)),
     /** @param {number | null | undefined} v */
     pct: (v) => (v === null || v === undefined ? "–" : pct.format(v)),
+    /** @param {number | null | undefined} v */
+    pct1: (v) => (v === null || v === undefined ? "–" : pct1.format(v)),
     /** @param {number | null | undefined} v */
     count: (v) => (v === null || v === undefined ? "–" : count.format(v)),
     /** @param {number | null | undefined} v */

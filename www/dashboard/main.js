@@ -7,7 +7,7 @@
 // marks: `dashboard:load` when a load starts, `dashboard:table` when the first table page is drawn.
 
 import { DEFAULT_DIR, PAGE_SIZES, SEGMENTS } from "./store.js";
-import { formats, pickLocale, segmentLabel, t } from "./i18n.js";
+import { actionLabel, formats, pickLocale, segmentLabel, t } from "./i18n.js";
 import { barChart, histogramChart, lineChart } from "./charts.js";
 
 /** @typedef {import("./i18n.js").Locale} Locale */
@@ -106,7 +106,6 @@ async function load(source) {
   try {
     summary = await call("load", { source });
     calls = null;
-    liftReport = null;
     Object.assign(query, { page: 0 });
     showProgress("done", 1);
     $("results").hidden = false;
@@ -116,7 +115,6 @@ async function load(source) {
     renderCharts();
     performance.mark("dashboard:charts");
     renderCallList();
-    renderLift();
   } catch (err) {
     const e = /** @type {Error & { path?: string }} */ (err);
     status.classList.add("error");
@@ -353,14 +351,20 @@ async function openDetail(id) {
 
   body.append(heading(t(locale, "suggestions")));
   if (d.suggestions === null) {
-    body.append(Object.assign(document.createElement("p"), { className: "note", textContent: t(locale, "noRecommender") }));
+    body.append(Object.assign(document.createElement("p"), { className: "note", textContent: t(locale, "noRecommender", { message: d.suggestionsError ?? "" }) }));
   } else if (d.suggestions.length === 0) {
     body.append(Object.assign(document.createElement("p"), { className: "note", textContent: t(locale, "noSuggestions") }));
   } else {
     const list = document.createElement("ul");
+    list.className = "suggestions";
     for (const s of d.suggestions) {
       const li = document.createElement("li");
-      li.textContent = `${s.item} (${s.source}): ${s.reason}`;
+      const strong = document.createElement("strong");
+      strong.textContent = s.item;
+      const why = document.createElement("small");
+      why.textContent = s.reason;
+      li.append(strong, ` · ${t(locale, `source.${s.source}`)}`, why);
+      li.dataset.source = s.source;
       list.append(li);
     }
     body.append(list);
@@ -431,12 +435,49 @@ function exportCallList() {
 // ------------------------------------------------------------------------------------------------- lift
 
 function renderLift() {
-  const body = $("lift-body");
-  body.replaceChildren();
-  if (!summary?.lift) {
-    body.append(Object.assign(document.createElement("p"), { className: "note", textContent: t(locale, "noLift") }));
+  const table = /** @type {HTMLTableElement} */ ($("lift-table"));
+  if (!liftReport) {
+    table.hidden = true;
+    $("lift-summary").textContent = "";
+    return;
   }
-  void liftReport;
+  const f = formats(locale);
+  /** @param {{ estimate: number, low: number, high: number } | null} e @param {(v: number) => string} fmt */
+  const interval = (e, fmt) => (e ? `${fmt(e.estimate)} (${fmt(e.low)} – ${fmt(e.high)})` : "–");
+  /** @param {{ exposures: number, conversions: number, rate: { estimate: number } | null }} arm */
+  const arm = (arm) => `${f.pct1(arm.rate?.estimate ?? null)} (${f.count(arm.conversions)} / ${f.count(arm.exposures)})`;
+  const signed = (/** @type {number} */ v) => `${v > 0 ? "+" : ""}${f.pct1(v)}`;
+  $("lift-caption").textContent = t(locale, "liftCaption");
+  $("lift-head").replaceChildren(...["offer", "treatment", "control", "lift", "beats"].map((k) =>
+    Object.assign(document.createElement("th"), { scope: "col", textContent: t(locale, `liftCol.${k}`) })));
+  $("lift-body-rows").replaceChildren(...liftReport.map((/** @type {any} */ r) => {
+    const tr = document.createElement("tr");
+    tr.dataset.offer = r.offer;
+    tr.append(
+      cell(actionLabel(locale, r.offer, r.offer)),
+      cell(arm(r.treatment), "num"),
+      cell(arm(r.control), "num"),
+      cell(interval(r.relativeLift, signed), "num"),
+      cell(f.pct1(r.probabilityTreatmentBeatsControl), "num"),
+    );
+    return tr;
+  }));
+  const better = liftReport.filter((/** @type {any} */ r) => r.probabilityTreatmentBeatsControl >= 0.95).length;
+  $("lift-summary").textContent = t(locale, "liftSummary", { offers: f.count(liftReport.length), better: f.count(better) });
+  table.hidden = false;
+}
+
+/** @param {{ demo?: boolean, file?: File }} source */
+async function loadLift(source) {
+  const status = $("lift-summary");
+  try {
+    liftReport = await call("lift", { source });
+    renderLift();
+  } catch (err) {
+    liftReport = null;
+    renderLift();
+    status.textContent = t(locale, "liftError", { message: /** @type {Error} */ (err).message });
+  }
 }
 
 // ----------------------------------------------------------------------------------------------- labels
@@ -469,8 +510,8 @@ async function switchLanguage() {
     renderCharts();
     await renderTable();
     if (calls) await makeCallList();
-    renderLift();
   }
+  renderLift();
 }
 
 // ----------------------------------------------------------------------------------------------- events
@@ -532,5 +573,13 @@ $("next").addEventListener("click", () => void requery({ page: query.page + 1 })
 $("detail-close").addEventListener("click", () => /** @type {HTMLDialogElement} */ ($("detail")).close());
 $("make-calls").addEventListener("click", () => void makeCallList());
 $("export-calls").addEventListener("click", exportCallList);
+$("lift-demo").addEventListener("click", () => void loadLift({ demo: true }));
+$("lift-pick").addEventListener("click", () => /** @type {HTMLInputElement} */ ($("lift-file")).click());
+$("lift-file").addEventListener("change", () => {
+  const input = /** @type {HTMLInputElement} */ ($("lift-file"));
+  const file = input.files?.[0];
+  if (file) void loadLift({ file });
+  input.value = "";
+});
 
 applyLabels();

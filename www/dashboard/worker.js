@@ -27,7 +27,10 @@ const STAGE_SPAN = {
 const ready = init();
 /** @type {nx.Engine | null} */
 let engine = null;
-/** @type {{ insight: Insight, store: CustomerStore, text: string, purchases: ReturnType<typeof purchasesByCustomer> | null, actions: Map<string, Decision> } | null} */
+/**
+ * @type {{ insight: Insight, store: CustomerStore, text: string, purchases: ReturnType<typeof purchasesByCustomer> | null,
+ *   actions: Map<string, Decision>, recommender: nx.Recommender | null, recommenderError: string | null } | null}
+ */
 let state = null;
 
 /**
@@ -97,6 +100,7 @@ async function load({ source }) {
   else if (source.file) text = await source.file.text();
   else text = source.text ?? "";
   await Promise.all([ready, actionEngine()]);
+  state?.recommender?.free();
   state = null;
   const result = /** @type {Insight} */ (
     nx.insight(text, { lenient: true, churnReductions: CHURN_REDUCTIONS }, (stage, done, total) => progress(stage, done, total))
@@ -104,7 +108,7 @@ async function load({ source }) {
   progress("table", 0, 1);
   const store = new CustomerStore(result.customers);
   store.sorted("rank");
-  state = { insight: result, store, text, purchases: null, actions: new Map() };
+  state = { insight: result, store, text, purchases: null, actions: new Map(), recommender: null, recommenderError: null };
   const risks = { high: 0, medium: 0, low: 0, unknown: 0 };
   const ranks = { A: 0, B: 0, C: 0 };
   for (const c of result.customers) {
@@ -122,8 +126,6 @@ async function load({ source }) {
     ranks,
     ltv: histogram(result.customers.map((c) => c.lifetimeValue)),
     customers: result.customers.length,
-    recommender: typeof /** @type {any} */ (nx).Recommender === "function",
-    lift: typeof /** @type {any} */ (nx).lift === "function",
   };
 }
 
@@ -156,6 +158,12 @@ function detail({ customerId, locale }) {
     products.set(key, entry);
   }
   const decision = decide(c);
+  const suggestions = recommender(s)?.recommend({
+    history: purchases.filter((p) => p.productId).map((p) => ({ item: p.productId, date: p.date, category: p.category })),
+    segment: c.segment,
+    now: s.insight.asOf,
+    limit: 6,
+  });
   return {
     customer: c,
     risk: riskLevel(c),
@@ -164,8 +172,40 @@ function detail({ customerId, locale }) {
       reason: actionReason(locale, o.id, c), reasons: o.reasons.map((r) => r.text),
     })),
     products: [...products.values()].sort((a, b) => b.count - a.count || (a.productId < b.productId ? -1 : 1)),
-    suggestions: null,
+    suggestions: suggestions?.map((r) => ({ item: r.item, source: r.source, score: r.score, reason: r.reason })) ?? null,
+    suggestionsError: s.recommenderError,
   };
+}
+
+/**
+ * The item recommender over the loaded orders, built on first use (a detail view): neighbours bought
+ * together, upsell ladders by unit price, and popularity within the customer's segment. An orders file
+ * without product ids has nothing to recommend from; that is said in the view, not thrown.
+ * @param {NonNullable<typeof state>} s
+ */
+function recommender(s) {
+  if (s.recommender || s.recommenderError) return s.recommender;
+  try {
+    /** @type {Record<string, string>} */
+    const segments = {};
+    for (const c of s.insight.customers) segments[c.customerId] = c.segment;
+    s.recommender = nx.Recommender.fromOrders(s.text, { segments });
+  } catch (err) {
+    s.recommenderError = /** @type {Error} */ (err).message;
+  }
+  return s.recommender;
+}
+
+/**
+ * Campaign lift from recorded events (CSV text: offer_id, variant, event), or the demo events.
+ * @param {{ source: { demo?: boolean, file?: File } }} args
+ */
+async function campaignLift({ source }) {
+  await ready;
+  const text = source.demo
+    ? await (await fetch(new URL("./demo-events.csv", import.meta.url))).text()
+    : await /** @type {File} */ (source.file).text();
+  return nx.lift(text);
 }
 
 /**
@@ -197,7 +237,7 @@ function callList({ limit, locale }) {
 }
 
 /** @type {Record<string, (args: any) => unknown>} */
-const handlers = { load, page, detail, callList };
+const handlers = { load, page, detail, callList, lift: campaignLift };
 
 onmessage = async (event) => {
   const { id, type, ...args } = event.data;

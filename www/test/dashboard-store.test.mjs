@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { insight } from "nextoffer/insight";
 import { CustomerStore, csvField, histogram, purchasesByCustomer, riskLevel, toCsv } from "../dashboard/store.js";
 import { actionReason, pickLocale, t } from "../dashboard/i18n.js";
+import { generateEvents } from "../dashboard/generate-events.mjs";
 
 const DEMO = readFileSync(new URL("../demo/orders.csv", import.meta.url), "utf8");
 const run = insight(DEMO);
@@ -98,4 +99,8 @@ test("the locale comes from the parameter, then the stored choice, then the brow
   assert.ok(dormant);
   assert.match(actionReason("en", "winback-call", dormant), new RegExp(`^Dormant: no purchase for ${dormant.daysSinceLast.toLocaleString("en-US")} days`));
   assert.match(actionReason("ja", "winback-call", dormant), /^休眠中: 最終購入から/);
+});
+
+test("the demo campaign events are what their seeded generator writes, byte for byte", () => {
+  assert.equal(readFileSync(new URL("../dashboard/demo-events.csv", import.meta.url), "utf8"), generateEvents());
 });

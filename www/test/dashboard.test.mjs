@@ -9,13 +9,14 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Engine, insight } from "nextoffer/insight";
-import { CHURN_REDUCTIONS, SEGMENTS, riskLevel } from "../dashboard/store.js";
+import { Engine, Recommender, insight, lift } from "nextoffer/insight";
+import { CHURN_REDUCTIONS, SEGMENTS, purchasesByCustomer, riskLevel } from "../dashboard/store.js";
 import { startDashboard } from "../bench/dashboard-browser.mjs";
 import { generateOrders } from "../bench/dashboard-orders.mjs";
 
 const DEMO = readFileSync(new URL("../demo/orders.csv", import.meta.url), "utf8");
 const ACTIONS = readFileSync(new URL("../dashboard/actions.json", import.meta.url), "utf8");
+const EVENTS = readFileSync(new URL("../dashboard/demo-events.csv", import.meta.url), "utf8");
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const SCREENSHOTS = new URL("../../docs/screenshots/", import.meta.url);
 
@@ -57,7 +58,21 @@ before(async () => {
 after(async () => {
   await dash?.close();
   engine.free();
+  recommender.free();
 });
+
+// The recommender the worker builds for the detail view, built here the same way.
+const recommender = Recommender.fromOrders(DEMO, { segments: Object.fromEntries(expected.customers.map((c) => [c.customerId, c.segment])) });
+const purchases = purchasesByCustomer(DEMO);
+/** @param {import("nextoffer/insight").CustomerInsight} c */
+function suggestions(c) {
+  return recommender.recommend({
+    history: (purchases.get(c.customerId) ?? []).filter((p) => p.productId).map((p) => ({ item: p.productId, date: p.date, category: p.category })),
+    segment: c.segment,
+    now: expected.asOf,
+    limit: 6,
+  });
+}
 
 /** A fresh page with the demo orders loaded. @param {string} [search] */
 async function demoPage(search = "") {
@@ -153,8 +168,13 @@ describe("the dashboard on the demo orders", () => {
     assert.equal(await page.textContent("#detail-h"), `Customer ${first}`);
     const actions = await page.$$eval("#detail .actions li strong", (els) => els.map((e) => e.textContent));
     assert.deepEqual(actions, bestAction(/** @type {any} */ (byId.get(first))).map((o) => o.title));
-    const products = await page.$$eval("#detail-body ul:not(.actions) li", (els) => els.length);
+    const products = await page.$$eval("#detail-body ul:not(.suggestions) li", (els) => els.length);
     assert.ok(products > 0);
+    // Upsell and cross-sell suggestions: the recommender's, for this customer's history and segment.
+    const shown = await page.$$eval("#detail .suggestions li", (els) => els.map((e) => [e.querySelector("strong")?.textContent, e.getAttribute("data-source"), e.querySelector("small")?.textContent]));
+    const want = suggestions(/** @type {any} */ (byId.get(first)));
+    assert.ok(want.length > 0);
+    assert.deepEqual(shown, want.map((r) => [r.item, r.source, r.reason]));
     await page.keyboard.press("Escape");
     await page.waitForSelector("#detail:not([open])", { state: "attached" });
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-detail")), first);
@@ -192,10 +212,37 @@ describe("the dashboard on the demo orders", () => {
     await context.close();
   });
 
+  test("some customer's suggestions include an upsell and a cross-sell", () => {
+    const sources = new Set(expected.customers.slice(0, 300).flatMap((c) => suggestions(c).map((r) => r.source)));
+    assert.ok(sources.has("upsell") && sources.has("cross_sell"), [...sources].join());
+  });
+
+  test("campaign lift from the demo events shows each action's arms, lift and probability of beating control", async () => {
+    const { page, context } = await demoPage();
+    await page.click("#lift-demo");
+    await page.waitForSelector("#lift-table:not([hidden]) #lift-body-rows tr");
+    const rows = await page.$$eval("#lift-body-rows tr", (trs) => trs.map((tr) => [tr.getAttribute("data-offer"), ...[...tr.querySelectorAll("td")].map((td) => td.textContent)]));
+    const want = lift(EVENTS);
+    assert.equal(rows.length, 6);
+    const pct1 = new Intl.NumberFormat("en-US", { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    for (const [i, r] of want.entries()) {
+      const row = /** @type {(string | null)[]} */ (rows[i]);
+      assert.equal(row[0], r.offer);
+      assert.equal(row[2], `${pct1.format(r.treatment.rate?.estimate ?? 0)} (${r.treatment.conversions.toLocaleString("en-US")} / ${r.treatment.exposures.toLocaleString("en-US")})`);
+      assert.equal(row[5], pct1.format(r.probabilityTreatmentBeatsControl));
+    }
+    const better = want.filter((r) => r.probabilityTreatmentBeatsControl >= 0.95).length;
+    assert.ok(better >= 1 && better < want.length);
+    assert.equal(await page.textContent("#lift-summary"), `6 actions; ${better} convert better than their control with a probability of 95% or more.`);
+    await context.close();
+  });
+
   test("axe-core finds no accessibility violation, with the table, the call list and the detail view shown", async () => {
     const { page, context } = await demoPage();
     await page.click("#make-calls");
     await page.waitForSelector("#call-body tr");
+    await page.click("#lift-demo");
+    await page.waitForSelector("#lift-body-rows tr");
     await page.addScriptTag({ path: AXE });
     const run = () => page.evaluate(async () => {
       const result = await /** @type {any} */ (window).axe.run(document, { resultTypes: ["violations"] });
@@ -225,6 +272,8 @@ describe("the dashboard on the demo orders", () => {
 
   test("the screenshot of the loaded dashboard is saved to docs/screenshots/dashboard.png", async () => {
     const { page, context } = await demoPage();
+    await page.click("#lift-demo");
+    await page.waitForSelector("#lift-body-rows tr");
     await page.setViewportSize({ width: 1300, height: 1500 });
     await page.evaluate(() => window.scrollTo(0, 0));
     mkdirSync(SCREENSHOTS, { recursive: true });
