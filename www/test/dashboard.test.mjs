@@ -92,8 +92,17 @@ function tableRows(page) {
 }
 
 describe("the dashboard on the demo orders", () => {
+  // One loaded page for the tests that leave it as they found it (the detail view closed, the table unsorted
+  // and unfiltered); the sorting, filtering and language tests get pages of their own.
+  /** @type {Promise<Awaited<ReturnType<typeof demoPage>>> | null} */
+  let shared = null;
+  const sharedPage = () => (shared ??= demoPage());
+  after(async () => {
+    await (await shared)?.context.close();
+  });
+
   test("shows every customer, ranked, with the values insight() computes in Node", async () => {
-    const { page, context, errors } = await demoPage();
+    const { page, errors } = await sharedPage();
     assert.equal(await page.textContent("#table-caption"), "3,000 customers, page 1 of 120");
     assert.match(await page.textContent("#status") ?? "", /^3,000 customers from 19,974 order lines/);
     const rows = await tableRows(page);
@@ -117,7 +126,6 @@ describe("the dashboard on the demo orders", () => {
     const canvases = await page.$$eval(".chart canvas", (cs) => cs.map((c) => c.width > 0 && c.height > 0));
     assert.deepEqual(canvases, [true, true, true]);
     assert.deepEqual(errors, []);
-    await context.close();
   });
 
   test("sorting by lifetime value and filtering by segment, rank and risk change the rows as expected", async () => {
@@ -160,7 +168,7 @@ describe("the dashboard on the demo orders", () => {
   });
 
   test("the detail view opens from the keyboard and lists the engine's actions with their reasons", async () => {
-    const { page, context } = await demoPage();
+    const { page } = await sharedPage();
     const first = /** @type {string} */ ((await tableRows(page))[0]?.[0]);
     await page.focus(`#table-body button[data-detail="${first}"]`);
     await page.keyboard.press("Enter");
@@ -178,11 +186,10 @@ describe("the dashboard on the demo orders", () => {
     await page.keyboard.press("Escape");
     await page.waitForSelector("#detail:not([open])", { state: "attached" });
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-detail")), first);
-    await context.close();
   });
 
   test("the call list deepens existing customers first, then wakes dormant ones, and its CSV says the same", async () => {
-    const { page, context } = await demoPage();
+    const { page } = await sharedPage();
     await page.fill("#call-size", "2000");
     await page.click("#make-calls");
     await page.waitForSelector("#call-table:not([hidden]) #call-body tr");
@@ -209,7 +216,6 @@ describe("the dashboard on the demo orders", () => {
     const firstWake = rows.findIndex((r) => r[1] === "wake");
     assert.ok(rows.slice(firstWake).every((r) => r[1] === "wake"));
     assert.equal(Number(rows[0]?.[5]), Math.round(/** @type {number} */ (want[0]?.c.lifetimeValue)));
-    await context.close();
   });
 
   test("some customer's suggestions include an upsell and a cross-sell", () => {
@@ -218,7 +224,7 @@ describe("the dashboard on the demo orders", () => {
   });
 
   test("campaign lift from the demo events shows each action's arms, lift and probability of beating control", async () => {
-    const { page, context } = await demoPage();
+    const { page } = await sharedPage();
     await page.click("#lift-demo");
     await page.waitForSelector("#lift-table:not([hidden]) #lift-body-rows tr");
     const rows = await page.$$eval("#lift-body-rows tr", (trs) => trs.map((tr) => [tr.getAttribute("data-offer"), ...[...tr.querySelectorAll("td")].map((td) => td.textContent)]));
@@ -234,11 +240,10 @@ describe("the dashboard on the demo orders", () => {
     const better = want.filter((r) => r.probabilityTreatmentBeatsControl >= 0.95).length;
     assert.ok(better >= 1 && better < want.length);
     assert.equal(await page.textContent("#lift-summary"), `6 actions; ${better} convert better than their control with a probability of 95% or more.`);
-    await context.close();
   });
 
   test("axe-core finds no accessibility violation, with the table, the call list and the detail view shown", async () => {
-    const { page, context } = await demoPage();
+    const { page } = await sharedPage();
     await page.click("#make-calls");
     await page.waitForSelector("#call-body tr");
     await page.click("#lift-demo");
@@ -252,7 +257,8 @@ describe("the dashboard on the demo orders", () => {
     await page.click("#table-body button[data-detail]");
     await page.waitForSelector("#detail[open] .actions li");
     assert.deepEqual(await run(), []);
-    await context.close();
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#detail:not([open])", { state: "attached" });
   });
 
   test("Japanese labels and yen formats come from ?lang=ja, and the toggle switches back to English", async () => {
@@ -271,7 +277,7 @@ describe("the dashboard on the demo orders", () => {
   });
 
   test("the screenshot of the loaded dashboard is saved to docs/screenshots/dashboard.png", async () => {
-    const { page, context } = await demoPage();
+    const { page } = await sharedPage();
     await page.click("#lift-demo");
     await page.waitForSelector("#lift-body-rows tr");
     await page.setViewportSize({ width: 1300, height: 1500 });
@@ -279,8 +285,65 @@ describe("the dashboard on the demo orders", () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const png = await page.screenshot({ path: new URL("dashboard.png", SCREENSHOTS).pathname, fullPage: false });
     assert.ok(png.length > 10000);
-    await context.close();
   });
+});
+
+test("a file dropped on the page loads with the worker's progress shown stage by stage", async () => {
+  const context = await dash.browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    /** @type {any} */ (window).__progress = [];
+    document.addEventListener("DOMContentLoaded", () => {
+      const label = /** @type {HTMLElement} */ (document.getElementById("progress-label"));
+      const bar = /** @type {HTMLProgressElement} */ (document.getElementById("progress"));
+      new MutationObserver(() => /** @type {any} */ (window).__progress.push([label.textContent, bar.value]))
+        .observe(label, { childList: true, characterData: true, subtree: true });
+    });
+  });
+  await page.goto(`${dash.baseUrl}/dashboard/`);
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], "orders.csv", { type: "text/csv" }));
+    document.getElementById("drop")?.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, DEMO);
+  await page.waitForSelector("#results:not([hidden]) #table-body tr", { timeout: 30000 });
+  assert.equal(await page.textContent("#table-caption"), "3,000 customers, page 1 of 120");
+  const seen = /** @type {[string, number][]} */ (await page.evaluate(() => /** @type {any} */ (window).__progress));
+  const labels = [...new Set(seen.map(([l]) => l))];
+  assert.deepEqual(labels, [
+    "Progress: Reading the file", "Progress: Reading orders", "Progress: Scoring RFM and ranks",
+    "Progress: Fitting the purchase model", "Progress: Fitting the spend model", "Progress: Predicting lifetime value",
+    "Progress: Preparing the table", "Progress: Done",
+  ]);
+  const values = seen.map(([, v]) => v);
+  assert.ok(values.every((v, i) => i === 0 || v >= /** @type {number} */ (values[i - 1])), values.join());
+  assert.equal(values.at(-1), 100);
+  await context.close();
+});
+
+test("an orders file without the required columns shows the module's error and leaves the page usable", async () => {
+  const context = await dash.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${dash.baseUrl}/dashboard/`);
+  await page.setInputFiles("#file", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("name,total\nann,12\n") });
+  await page.waitForSelector("#status.error");
+  let expectedError;
+  try {
+    insight("name,total\nann,12\n", { lenient: true });
+  } catch (err) {
+    expectedError = /** @type {Error & { path: string }} */ (err);
+  }
+  assert.ok(expectedError);
+  const status = await page.textContent("#status");
+  assert.ok(status?.startsWith("Could not read the orders: ") && status.includes(expectedError.message), status ?? "");
+  assert.equal(await page.isHidden("#results"), true);
+  assert.equal(await page.isEnabled("#demo"), true);
+  await page.click("#demo");
+  await page.waitForSelector("#results:not([hidden]) #table-body tr", { timeout: 30000 });
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test("a generated 100,000-order CSV picked from a file imports into the table and the charts", async () => {
@@ -301,5 +364,8 @@ test("a generated 100,000-order CSV picked from a file imports into the table an
   assert.equal(ltvTotal, customers);
   const canvases = await page.$$eval(".chart canvas", (cs) => cs.map((c) => c.width > 0 && c.height > 0));
   assert.deepEqual(canvases, [true, true, true]);
+  // The detail view builds the recommender over all 100,000 lines on first use.
+  await page.click("#table-body button[data-detail]");
+  await page.waitForSelector("#detail[open] .suggestions li", { timeout: 30000 });
   await context.close();
 });
