@@ -305,8 +305,11 @@ export class NextofferOffers extends Base {
     try {
       const store = new WidgetStore(this.storeKey);
       const stored = store.load();
-      if (stored?.learned) shared.engine.mergeState(stored.learned);
-      if (stored) shared.contacts = [...stored.contacts, ...shared.contacts];
+      if (!shared.merged.has(this.storeKey)) {
+        if (stored?.learned) shared.engine.mergeState(stored.learned);
+        if (stored) shared.contacts = [...stored.contacts, ...shared.contacts];
+        shared.merged.add(this.storeKey);
+      }
       shared.store = store;
       this.#save(shared);
     } catch (err) {

@@ -55,7 +55,10 @@ function engineModule() {
 
 /**
  * One loaded model and what the page learned with it.
- * @typedef {{ engine: Engine, contacts: Contact[], storeKey: string | null, store: import("./store.js").WidgetStore | null }} Shared
+ * `merged` names the store keys whose stored state is already in the engine (consent withdrawn and given
+ * again must not add the stored counts twice).
+ * @typedef {{ engine: Engine, contacts: Contact[], storeKey: string | null,
+ *   store: import("./store.js").WidgetStore | null, merged: Set<string> }} Shared
  */
 
 /** @type {Map<string, Promise<Shared>>} */
@@ -105,7 +108,7 @@ async function load(model) {
   const modelText = typeof model === "string" ? fetchModel(model) : Promise.resolve(model);
   const [mod, source] = await Promise.all([engineModule(), modelText]);
   try {
-    return { engine: new mod.Engine(source), contacts: [], storeKey: null, store: null };
+    return { engine: new mod.Engine(source), contacts: [], storeKey: null, store: null, merged: new Set() };
   } catch (err) {
     throw new WidgetError("model", `the model is not valid: ${err instanceof Error ? err.message : err}`, err);
   }

@@ -44,9 +44,8 @@ async function catalog() {
 }
 
 function consentBanner() {
-  const choice = localStorage.getItem(CONSENT_KEY);
-  if (choice === "granted") queue("consent", true);
-  if (choice !== null) return;
+  // A stored "granted" was already sent by shop-queue.js.
+  if (localStorage.getItem(CONSENT_KEY) !== null) return;
   const banner = el(
     "section",
     { class: "consent", "aria-label": "データ利用への同意" },
@@ -108,9 +107,6 @@ async function productPage(products) {
       }, "カートに入れる"),
     ),
   );
-  // The product in view counts as in the cart for the widget: it is not offered again, and its accessories
-  // (offers that require it) become eligible.
-  queue("cart", [...readCart(), product.id]);
 }
 
 function cartPage(products) {
@@ -118,7 +114,6 @@ function cartPage(products) {
   const total = document.getElementById("cart-total");
   const render = () => {
     const cart = readCart();
-    queue("cart", cart);
     if (!cart.length) {
       list.replaceChildren(el("li", {}, el("span", {}, ""), el("span", {}, "カートは空です"), el("span"), el("span")));
       total.textContent = "";
@@ -140,6 +135,7 @@ function cartPage(products) {
             onclick: () => {
               cart.splice(index, 1);
               writeCart(cart);
+              queue("cart", cart);
               render();
             },
           }, "削除"),
@@ -153,6 +149,7 @@ function cartPage(products) {
     if (!cart.length) return;
     queue("purchase", cart);
     writeCart([]);
+    queue("cart", []);
     render();
     document.getElementById("thanks").hidden = false;
   });

@@ -358,6 +358,17 @@ describe("consent and the local store", () => {
     const clicked = after.offers.find((o) => o.id === first);
     assert.equal(clicked.propensity.successes, 1, "the click from the previous page load");
     assert.equal(clicked.propensity.impressions, 1);
+
+    // Consent withdrawn and given again: the stored counts are not added a second time.
+    await page.evaluate(async () => {
+      const el = document.querySelector("nextoffer-offers");
+      el.consent = false;
+      await new Promise((r) => setTimeout(r, 50));
+      el.consent = true;
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    const again = (await cards(page)).offers.find((o) => o.id === first);
+    assert.equal(again.propensity.successes, 1);
     await context.close();
   });
 
