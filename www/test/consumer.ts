@@ -168,3 +168,49 @@ export function recommendations(csv: string): [RecommendedItem[], OfferLift[]] {
   void wrong;
   return [items, lift([{ offerId: "o1", variant: "treatment", event: "exposure" }])];
 }
+
+// The widget (nextoffer/widget): the element's properties, typed events and the script tag's command queue.
+import {
+  configure,
+  define,
+  WidgetStore,
+  type ErrorEventDetail,
+  type NextofferCommand,
+  type NextofferOffers,
+  type OfferEventDetail,
+} from "nextoffer/widget";
+
+export type WidgetChecks = [
+  Assert<Equal<HTMLElementTagNameMap["nextoffer-offers"], NextofferOffers>>,
+  Assert<Equal<NextofferOffers["decision"], Decision | null>>,
+  Assert<Equal<ReturnType<WidgetStore["load"]>, { learned: LearnedState | null; contacts: { offerId: string; event: "impression" | "click" | "accept" | "dismiss" | "purchase"; at: string; placement?: string; decisionId?: string }[] } | null>>,
+];
+
+export function widget(host: HTMLElement): NextofferOffers {
+  define();
+  const el = document.createElement("nextoffer-offers");
+  el.placement = "cart";
+  el.limit = 3;
+  el.model = model;
+  el.customer = { id: "c1", attributes: { segment: "gold" } };
+  el.cart = ["kettle"];
+  el.consent = true;
+  el.addEventListener("nextoffer-click", (event) => {
+    const detail: OfferEventDetail = event.detail;
+    if (detail.offer.link?.startsWith("/")) event.preventDefault();
+  });
+  el.addEventListener("nextoffer-error", (event) => {
+    const code: ErrorEventDetail["code"] = event.detail.code;
+    void code;
+  });
+  // @ts-expect-error: limit is a number
+  el.limit = "3";
+  configure({ consent: true, locale: "ja-JP", model: "/demo/model.json" });
+  const queue: NextofferCommand[] = [["consent", true], ["cart", ["mug"]], (api) => void api.version];
+  window.nextoffer = queue;
+  // @ts-expect-error: an unknown command does not compile
+  const wrongCommand: NextofferCommand = ["discount", 10];
+  void wrongCommand;
+  host.append(el);
+  return el;
+}
