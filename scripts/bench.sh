@@ -53,6 +53,8 @@ done
 
 echo "== wasm in Node: www/bench/insight_wasm.mjs" && node www/bench/insight_wasm.mjs "$OUT" | tee "$OUT/insight_wasm.txt"
 
+echo "== widget in headless Chromium: www/bench/widget.mjs" && node www/bench/widget.mjs "$OUT"
+
 echo "== CRM dashboard in headless Chromium: www/bench/dashboard.mjs" && node www/bench/dashboard.mjs "$OUT"
 
 # The edge Worker in workerd under autocannon; its figures go to bench-out/edge.json (a section of their own).

@@ -252,5 +252,30 @@ ${edgeRows.map((cells) => `| ${cells.join(" | ")} |`).join("\n")}
 `;
     })();
 
-writeFileSync(outFile, text + dashboardSection + edgeSection + others);
+// The widget (issue 5): www/bench/widget.mjs leaves bench-out/widget.json.
+const widget = readJson("widget.json");
+const widgetSection = !widget
+  ? ""
+  : (() => {
+      const f = widget.firstRenderMs;
+      const [moduleBuild, scriptBuild, glue] = widget.sizes;
+      const kb = (s) => `${s.gzip.toLocaleString("en")} B (${(s.gzip / 1024).toFixed(1)} KB; raw ${(s.raw / 1024).toFixed(1)} KB)`;
+      return `
+## Widget (issue 5)
+
+\`node www/bench/widget.mjs\`: ${widget.runs} page loads of ${widget.page}, each in a fresh context of headless
+${widget.chromium} on the dev server (localhost, nothing cached), after 2 warm-up loads. First render is the
+widget's \`nextoffer:first-render\` mark, counted from the start of navigation.
+
+| Figure | Measured | Target | |
+| --- | --- | --- | --- |
+| first render with offers, from page load, median | ${f.median.toFixed(1)} ms (p90 ${f.p90.toFixed(1)}, min ${f.min.toFixed(1)}, max ${f.max.toFixed(1)}) | ≤ 150 ms | ${verdict(f.median <= 150)} |
+| the same page's DOMContentLoaded / load, median | ${widget.domContentLoadedMs.median.toFixed(1)} / ${widget.loadMs.median.toFixed(1)} ms | | |
+| widget ES module \`pkg/widget/index.js\`, gzip -9 | ${kb(moduleBuild)} | ≤ 10 KB | ${verdict(moduleBuild.gzip <= 10240)} |
+| widget script-tag build \`pkg/widget/nextoffer-widget.js\`, gzip -9 | ${kb(scriptBuild)} | ≤ 10 KB | ${verdict(scriptBuild.gzip <= 10240)} |
+| the engine's JS glue \`pkg/web/nextoffer.js\` (loaded by the widget, counted with the engine) | ${kb(glue)} | | |
+`;
+    })();
+
+writeFileSync(outFile, text + widgetSection + dashboardSection + edgeSection + others);
 console.log(`report: wrote ${outFile}`);

@@ -1,0 +1,91 @@
+// The widget's benchmark: time to the first render with offers, from the start of the page load, on the demo
+// shop's product page (the script-tag embed, the strict CSP, the demo model) served on localhost, in headless
+// Chromium; and the gzipped size of the widget's JavaScript.
+//
+// Each run opens the page in a fresh browser context (nothing cached: the dev server sends `no-store`, so the
+// script, the engine's module and .wasm and the model are fetched every time) and reads the widget's
+// `nextoffer:first-render` performance mark, whose time counts from the navigation's start. The page's own
+// DOMContentLoaded and load times of the same runs are reported beside it.
+//
+//   node www/bench/widget.mjs [bench-out]   (writes bench-out/widget.json; `make build` first)
+
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { launchChromium, startDevServer } from "../test/browser-support.mjs";
+
+const RUNS = Number(process.env.WIDGET_BENCH_RUNS ?? 21);
+const WARMUP = 2;
+const outDir = process.argv[2] ?? "bench-out";
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+function gzipBytes(file) {
+  const bytes = readFileSync(join(root, file));
+  try {
+    return { file, raw: bytes.length, gzip: execFileSync("gzip", ["-9", "-c"], { input: bytes }).length };
+  } catch {
+    return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  }
+}
+
+const { server, baseUrl } = await startDevServer();
+const browser = await launchChromium();
+const chromiumVersion = browser.version();
+const firstRender = [];
+const domContentLoaded = [];
+const loaded = [];
+try {
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/shop/product.html?id=grinder-pro`, { waitUntil: "load" });
+    await page.waitForSelector("nextoffer-offers[state=ready]", { timeout: 10000 });
+    const t = await page.evaluate(() => {
+      const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType("navigation")[0]);
+      return {
+        render: performance.getEntriesByName("nextoffer:first-render")[0]?.startTime ?? NaN,
+        dcl: nav.domContentLoadedEventEnd,
+        load: nav.loadEventEnd,
+      };
+    });
+    await context.close();
+    if (!Number.isFinite(t.render)) throw new Error("the widget left no nextoffer:first-render mark");
+    if (i < WARMUP) continue;
+    firstRender.push(t.render);
+    domContentLoaded.push(t.dcl);
+    loaded.push(t.load);
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+
+const result = {
+  page: "/shop/product.html?id=grinder-pro (script-tag embed, strict CSP, 17-offer demo model)",
+  runs: RUNS,
+  chromium: chromiumVersion,
+  firstRenderMs: { median: median(firstRender), p90: quantile(firstRender, 0.9), min: Math.min(...firstRender), max: Math.max(...firstRender) },
+  domContentLoadedMs: { median: median(domContentLoaded) },
+  loadMs: { median: median(loaded) },
+  sizes: [
+    gzipBytes("pkg/widget/index.js"),
+    gzipBytes("pkg/widget/nextoffer-widget.js"),
+    gzipBytes("pkg/web/nextoffer.js"),
+  ],
+};
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, "widget.json"), JSON.stringify(result, null, 2) + "\n");
+const f = result.firstRenderMs;
+console.log(
+  `widget first render with offers: median ${f.median.toFixed(1)} ms (p90 ${f.p90.toFixed(1)}, min ${f.min.toFixed(1)}, max ${f.max.toFixed(1)}) over ${RUNS} runs; ` +
+    `page DOMContentLoaded ${result.domContentLoadedMs.median.toFixed(1)} ms, load ${result.loadMs.median.toFixed(1)} ms`,
+);
+for (const s of result.sizes) console.log(`size: ${s.file} raw ${s.raw} B, gzip -9 ${s.gzip} B`);
