@@ -1,6 +1,7 @@
-// The package as a user gets it: `npm pack pkg/` installed into a fresh folder, where the TypeScript consumer
-// (www/test/consumer.ts, engine and widget) type-checks in strict mode; and a fresh Vite project importing the
-// widget and the engine from the tarball, built, served and opened in Chromium, where the widget renders offers.
+// The package as a user gets it: `npm pack pkg/` installed into a fresh folder, where the TypeScript consumers
+// (the files of www/test/tsconfig.json: consumer.ts with the engine and the widget, and the others) type-check
+// in strict mode; and a fresh Vite project importing the widget and the engine from the tarball, built, served
+// and opened in Chromium, where the widget renders offers.
 //
 // Vite comes from the npm registry, installed once into .cache/vite-consumer-VERSION/ (about 15 s the first
 // time); later runs install only the tarball into it, offline.
@@ -55,8 +56,9 @@ test("a strict TypeScript consumer of the engine and the widget compiles against
   mkdirSync(dir);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   npm(["install", "--offline", "--no-package-lock", tarball], dir);
-  copyFileSync(join(root, "www/test/consumer.ts"), join(dir, "consumer.ts"));
-  copyFileSync(join(root, "www/test/tsconfig.json"), join(dir, "tsconfig.json"));
+  // The same tsconfig and consumer files as `make test-tsc`, which checks them against pkg/ in place.
+  const tsconfig = JSON.parse(readFileSync(join(root, "www/test/tsconfig.json"), "utf8"));
+  for (const file of ["tsconfig.json", ...tsconfig.files]) copyFileSync(join(root, "www/test", file), join(dir, file));
   try {
     execFileSync(process.execPath, [tsc, "--noEmit", "-p", dir], { encoding: "utf8" });
   } catch (err) {
