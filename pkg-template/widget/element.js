@@ -25,11 +25,16 @@ import { formatPrice, labels, language, reasonText, safeUrl } from "./text.js";
  *   cart?: string[], placement?: string, limit?: number, storeKey?: string, timeout?: number }} WidgetDefaults
  */
 
-/** @type {WidgetDefaults} */
-export const defaults = {};
+// One page may hold two copies of this module (the script tag and a bundle): they share the settings and the
+// set of connected widgets through one global slot, so a command queued for one copy reaches every widget.
+const page = /** @type {{ defaults: WidgetDefaults, connected: Set<{ refresh(): void, purchase(ids: string | string[]): void }> }} */ (
+  /** @type {any} */ (globalThis)[Symbol.for("nextoffer.widget")] ??= { defaults: {}, connected: new Set() }
+);
 
-/** @type {Set<NextofferOffers>} */
-const connected = new Set();
+/** @type {WidgetDefaults} */
+export const defaults = page.defaults;
+
+const connected = page.connected;
 
 /**
  * Changes the page-wide settings and refreshes every widget on the page.

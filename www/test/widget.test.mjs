@@ -253,6 +253,27 @@ describe("failures", () => {
     }
   });
 
+  test("the fallback shows when a decision fails, and after 1.5 s when the model never arrives", async () => {
+    const { context, page, problems } = await openPage();
+    const customer = { id: "c1", purchases: [{ productId: "mug", date: "not a date" }] };
+    const state = await mount(page, { attributes: { model: "/demo/model.json" }, customer, fallback: "Fallback" });
+    assert.equal(state, "fallback");
+    const [error] = await events(page, "error");
+    assert.equal(error.code, "engine");
+    assert.match(error.message, /customer\.purchases\[0\]\.date/);
+    await context.close();
+
+    const slow = await openPage();
+    await slow.page.route("**/hanging-model.json", () => {}); // never answered
+    const started = Date.now();
+    assert.equal(await mount(slow.page, { attributes: { model: "/hanging-model.json" }, fallback: "Fallback" }), "fallback");
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed >= 1400 && elapsed < 2500, `fallback after ${elapsed} ms`);
+    assert.deepEqual((await events(slow.page, "error")).map((e) => e.code), ["timeout"]);
+    assert.deepEqual([...problems.pageErrors, ...slow.problems.pageErrors], []);
+    await slow.context.close();
+  });
+
   test("an offer title of markup is shown as those characters and runs nothing", async () => {
     const { context, page, problems } = await openPage();
     const hostile = "<img src=x onerror=alert(1)>";
@@ -334,6 +355,22 @@ describe("embedding", () => {
   });
 });
 
+test("commands queued for the script tag reach a widget the ES module defined first", async () => {
+  const { context, page, problems } = await openPage();
+  await page.evaluate(async () => {
+    (await import("/pkg/widget/index.js")).define();
+    document.getElementById("host").innerHTML = "<nextoffer-offers placement=cart limit=1><p>fallback</p></nextoffer-offers>";
+    window.nextoffer = [["config", { model: "/demo/model.json", timeout: 5000 }]];
+    const s = document.createElement("script");
+    s.src = "/pkg/widget/nextoffer-widget.js";
+    document.head.append(s);
+  });
+  await page.waitForSelector("nextoffer-offers[state=ready]");
+  assert.equal(await page.evaluate(() => document.querySelector("nextoffer-offers").decision.offers.length), 1);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
 describe("consent and the local store", () => {
   const storedKeys = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("nextoffer")).sort());
 
@@ -409,6 +446,25 @@ describe("consent and the local store", () => {
     await context.close();
   });
 
+  test("the store keeps the latest 200 contacts of the last 60 days", async () => {
+    const { context, page } = await openPage();
+    const kept = await page.evaluate(async () => {
+      const { WidgetStore } = await import("/pkg/widget/index.js");
+      const now = Date.parse("2026-11-23T00:00:00Z");
+      const day = 86400000;
+      const contacts = [
+        { offerId: "old", event: "impression", at: new Date(now - 61 * day).toISOString() },
+        ...Array.from({ length: 300 }, (_, i) => ({ offerId: `o${i}`, event: "impression", at: new Date(now - day + i * 1000).toISOString() })),
+      ];
+      const store = new WidgetStore("b");
+      store.save({ learned: null, contacts }, now);
+      return new WidgetStore("b").load().contacts.map((c) => c.offerId);
+    });
+    assert.equal(kept.length, 200);
+    assert.deepEqual([kept[0], kept.at(-1)], ["o100", "o299"]);
+    await context.close();
+  });
+
   test("a version 1 store is migrated, and a later version is rejected without being overwritten", async () => {
     const { context, page } = await openPage();
     const migrated = await page.evaluate(async () => {
@@ -458,6 +514,38 @@ describe("accessibility and screenshots", () => {
     assert.deepEqual(stops.map((s) => s?.part), ["link", "dismiss", "link", "dismiss"]);
     assert.ok(stops.every((s) => s.outline === "solid" && s.width === "3px"), JSON.stringify(stops));
     assert.match(stops[1].name, /^Dismiss /);
+    await context.close();
+  });
+
+  test("in the shop, a click on a card shows up in what the engine learned on the next page", async () => {
+    const { context, page } = await openPage({ path: "/shop/product.html?id=kettle" });
+    await page.getByRole("button", { name: "同意する" }).click();
+    await page.waitForSelector("nextoffer-offers[state=ready]");
+    const target = await page.evaluate(() => document.querySelector("nextoffer-offers").decision.offers[1]);
+    await page.waitForFunction(() => localStorage.getItem("nextoffer:ptr") !== null);
+    await page.locator(`nextoffer-offers [data-offer-id="${target.id}"] [part=link]`).click();
+    await page.waitForURL(`**/shop/product.html?id=${target.id}`);
+    await page.waitForFunction(() => document.querySelectorAll("#learned-rows tr").length > 0);
+    const rows = await page.evaluate(() =>
+      [...document.querySelectorAll("#learned-rows tr")].map((tr) => [...tr.cells].map((td) => td.textContent)),
+    );
+    // The clicked product is now the one in view, so it is not offered here: every other row shows one
+    // impression and no click, and the clicked offer's learned click is in the store.
+    const stored = await page.evaluate(() => {
+      const slot = JSON.parse(localStorage.getItem(`nextoffer:${localStorage.getItem("nextoffer:ptr")}`));
+      return JSON.parse(slot.data).learned.offers;
+    });
+    assert.equal(stored[target.id].total.clicks, 1);
+    assert.ok(rows.length > 0 && rows.every((r) => r[0] !== target.title));
+
+    // Back on the first product page, the clicked offer ranks higher than before.
+    await page.goto(`${baseUrl}/shop/product.html?id=kettle`);
+    await page.waitForSelector("nextoffer-offers[state=ready]");
+    const again = await page.evaluate(() => document.querySelector("nextoffer-offers").decision.offers);
+    const now = again.find((o) => o.id === target.id);
+    assert.equal(now.propensity.successes, 1);
+    assert.equal(again[0].id, target.id, "the clicked offer comes first");
+    await page.waitForFunction((title) => document.querySelector("#learned-rows tr td")?.textContent === title, target.title);
     await context.close();
   });
 
