@@ -1,5 +1,7 @@
 //! JavaScript pattern syntax (non-Unicode mode, with the web-compatibility rules of Annex B) to a tree.
 
+use std::borrow::Cow;
+
 use super::{fold, RegexError, MAX_GROUP_DEPTH};
 
 /// A parsed pattern.
@@ -137,7 +139,9 @@ const SPACE: &[(u16, u16)] = &[
 ];
 
 fn err(message: &'static str) -> RegexError {
-    RegexError { message }
+    RegexError {
+        message: Cow::Borrowed(message),
+    }
 }
 
 pub(crate) fn parse(pattern: &[u16], insensitive: bool) -> Result<Node, RegexError> {
