@@ -117,7 +117,7 @@ pub(crate) fn string_to_number(s: &str) -> f64 {
         }
     }
     if is_decimal_literal(bytes) {
-        s.parse::<f64>().unwrap_or(f64::NAN)
+        super::number::parse_decimal(s).unwrap_or(f64::NAN)
     } else {
         f64::NAN
     }

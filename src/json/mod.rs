@@ -14,6 +14,7 @@
 //! ```
 
 mod coerce;
+mod number;
 mod object;
 mod parse;
 mod reader;

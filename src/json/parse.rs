@@ -514,8 +514,8 @@ impl<'a> Parser<'a> {
             return Ok(Value::Number(if negative { -magnitude } else { magnitude }));
         }
         let text = self.slice(start, self.pos);
-        match text.parse::<f64>() {
-            Ok(n) if n.is_finite() => Ok(Value::Number(n)),
+        match super::number::parse_decimal(text) {
+            Some(n) if n.is_finite() => Ok(Value::Number(n)),
             _ => Err(self.error_at(
                 start,
                 ParseErrorKind::NumberOutOfRange {
