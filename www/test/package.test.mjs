@@ -45,6 +45,8 @@ test("the tarball carries the widget's builds and declarations, not its sources"
   assert.deepEqual(manifest.exports["./widget"], { types: "./widget/index.d.ts", default: "./widget/index.js" });
   assert.ok(manifest.sideEffects.includes("./widget/nextoffer-widget.js"), "the script-tag build registers the element");
   assert.ok(!manifest.sideEffects.includes("./widget/index.js"), "the module entry has no side effects");
+  const declarations = readFileSync(join(root, "pkg/widget/index.d.ts"), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  assert.doesNotMatch(declarations, /\bany\b/, "no any in the widget's declarations");
 });
 
 test("the widget's JSDoc-typed source type-checks in strict mode", () => {
