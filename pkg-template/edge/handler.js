@@ -64,6 +64,19 @@ export function createEdgeHandler(engineModule, options = {}) {
   /** @type {Map<string, { contacts: Contact[], at: number }>} */
   const contactCache = new Map();
 
+  // A model given as a value loads now, while the isolate starts (in Workers, during the TLS handshake that
+  // precedes the first request; CPU work is allowed at global scope, I/O is not), so no request waits for it.
+  // A load error is kept for the requests to report, never thrown at startup: it would stop the Worker.
+  const staticModel = typeof options.model === "string" || (typeof options.model === "object" && options.model !== null);
+  if (staticModel && !engineModule.ready) {
+    try {
+      engine = new engineModule.Engine(/** @type {import("../web/nextoffer.js").Model | string} */ (options.model));
+    } catch (err) {
+      failedAt = Date.now();
+      failure = err;
+    }
+  }
+
   /** @param {unknown} env */
   const profileStore = (env) => resolveStore(options.profiles, env, "profiles");
   /** @param {unknown} env */

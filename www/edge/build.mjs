@@ -28,6 +28,8 @@ export async function buildWorker(outDir = join(here, "dist")) {
     conditions: ["workerd", "worker"],
     mainFields: ["module", "main"],
     loader: { ".wasm": "copy" },
+    // The model is a module of the workerd config (edge.capnp), swapped by the launcher without a rebuild.
+    external: ["demo-model.json"],
     assetNames: "[name]",
     minify: true,
     logLevel: "warning",

@@ -26,10 +26,10 @@ const edgeWorker :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "dist/worker.js"),
     (name = "nextoffer_bg.wasm", wasm = embed "dist/nextoffer_bg.wasm"),
+    (name = "demo-model.json", text = embed "../../tests/spec/models/coffee-shop.json"),
   ],
   compatibilityDate = "2025-09-01",
   bindings = [
-    (name = "MODEL", text = embed "../../tests/spec/models/coffee-shop.json"),
     (name = "STORE", kvNamespace = "store"),
     (name = "ORIGIN", service = "origin"),
     (name = "ADMIN_TOKEN", fromEnvironment = "NEXTOFFER_ADMIN_TOKEN"),

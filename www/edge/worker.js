@@ -2,11 +2,13 @@
 // customer profiles (STORE), and an origin service serving the demo page (ORIGIN). Bundled by esbuild
 // (launch.mjs) exactly as wrangler would, and served by workerd with edge.capnp.
 import { createHandler, defaultIdentify } from "nextoffer/edge";
+// The model as text (a text module of edge.capnp): loaded while the isolate starts, not by the first request.
+import model from "demo-model.json";
 
-/** @typedef {{ MODEL: string, STORE: import("nextoffer/edge").ProfileStore, ORIGIN: { fetch(r: Request): Promise<Response> }, ADMIN_TOKEN?: string }} Env */
+/** @typedef {{ STORE: import("nextoffer/edge").ProfileStore, ORIGIN: { fetch(r: Request): Promise<Response> }, ADMIN_TOKEN?: string }} Env */
 
 const handler = createHandler({
-  model: (env) => /** @type {Env} */ (env).MODEL,
+  model,
   profiles: "STORE",
   origin: "ORIGIN",
   slots: { hero: { placement: "home", limit: 1 }, cart: { placement: "cart", limit: 3 } },
