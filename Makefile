@@ -141,6 +141,7 @@ test-tsc: deps-npm
 	@echo "== tsc --noEmit (www/test/consumer.ts against pkg/)"
 	tsc --noEmit -p www/test/tsconfig.json
 	tsc --noEmit -p www/dashboard/tsconfig.json
+	tsc --noEmit -p pkg-template/widget
 	@echo "tsc: ok"
 
 # The glob, not the folder: node 20 would also run www/test/support.mjs as a test file.
