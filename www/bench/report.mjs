@@ -212,9 +212,10 @@ ${dashboard.runs} fresh pages; the long tasks are the worst page's.
 | file picked → full table shown (first page of all customers) | ${dashboard.tableMs.toFixed(0)} ms | ≤ 3,000 ms | ${verdict(dashboard.tableMs <= 3000)} |
 | file picked → the three charts drawn | ${dashboard.chartsMs.toFixed(0)} ms | | |
 | longest main-thread task during the import (PerformanceObserver \`longtask\`, reports > 50 ms only) | ${dashboardLongest} | ≤ 100 ms | ${verdict(dashboard.longestTaskMs <= 100)} |
+| main thread: drawing the first table page / the three charts | ${dashboard.renderTableMs?.toFixed(0)} / ${dashboard.renderChartsMs?.toFixed(0)} ms | | |
 | re-sort of every customer by lifetime value, click → redrawn page | ${dashboard.sortMs.toFixed(0)} ms | | |
 | reference: \`insight()\` alone on the same text, Wasm in Node, same run | ${dashboard.nodeInsightMs.toFixed(0)} ms | | |
-`;
+${dashboard.table ? `| the table's work at ${dashboard.table.customers.toLocaleString("en")} customers (\`www/dashboard/store.js\` in Node, as in the worker): first sort by lifetime value / a filtered page / the last page | ${dashboard.table.firstSortMs.toFixed(0)} / ${dashboard.table.filteredPageMs.toFixed(0)} / ${dashboard.table.lastPageMs.toFixed(0)} ms | | |\n` : ""}`;
 
 // The edge Worker in workerd (issue 6): www/bench/edge.mjs leaves bench-out/edge.json.
 const edge = readJson("edge.json");

@@ -25,6 +25,8 @@ const STAGE_SPAN = {
 };
 
 const ready = init();
+// Reported when a request awaits it (load, lift); this keeps a failed start from being an unhandled rejection.
+ready.catch(() => {});
 /** @type {nx.Engine | null} */
 let engine = null;
 /**

@@ -346,6 +346,19 @@ test("an orders file without the required columns shows the module's error and l
   await context.close();
 });
 
+test("when the insight module's .wasm cannot be fetched, the page says so instead of waiting forever", async () => {
+  const context = await dash.browser.newContext();
+  const page = await context.newPage();
+  await page.route("**/nextoffer_insight_bg.wasm", (route) => route.abort());
+  await page.goto(`${dash.baseUrl}/dashboard/`);
+  await page.click("#demo");
+  await page.waitForSelector("#status.error", { timeout: 30000 });
+  assert.match(await page.textContent("#status") ?? "", /^Could not read the orders: /);
+  assert.equal(await page.isHidden("#results"), true);
+  assert.equal(await page.isEnabled("#demo"), true);
+  await context.close();
+});
+
 test("a generated 100,000-order CSV picked from a file imports into the table and the charts", async () => {
   const csv = generateOrders(100000);
   const customers = new Set(csv.split("\n").slice(1, -1).map((line) => line.slice(0, line.indexOf(",")))).size;
