@@ -27,7 +27,7 @@ import { formatPrice, labels, language, reasonText, safeUrl } from "./text.js";
 
 // One page may hold two copies of this module (the script tag and a bundle): they share the settings and the
 // set of connected widgets through one global slot, so a command queued for one copy reaches every widget.
-const page = /** @type {{ defaults: WidgetDefaults, connected: Set<{ refresh(): void, purchase(ids: string | string[]): void }> }} */ (
+const page = /** @type {{ defaults: WidgetDefaults, connected: Set<{ refresh(): void, forget(): void, purchase(ids: string | string[]): void }> }} */ (
   /** @type {any} */ (globalThis)[Symbol.for("nextoffer.widget")] ??= { defaults: {}, connected: new Set() }
 );
 
@@ -51,6 +51,12 @@ export function configure(options) {
  */
 export function purchaseAll(productIds) {
   for (const el of connected) el.purchase(productIds);
+}
+
+/** Removes what the widgets stored on this device and stops storing, on every widget of the page. */
+export function forgetAll() {
+  configure({ consent: false });
+  for (const el of connected) el.forget();
 }
 
 /** @type {CSSStyleSheet | null} */

@@ -7,7 +7,7 @@
 //
 // Loaded twice, the second copy finds the first one's API in place and does nothing.
 
-import { configure, define, defaults, purchaseAll } from "./element.js";
+import { configure, define, defaults, forgetAll, purchaseAll } from "./element.js";
 import { setEngineLoader } from "./engine.js";
 
 /** @typedef {import("./element.js").WidgetDefaults} WidgetDefaults */
@@ -25,6 +25,7 @@ const commands = {
   customer: (/** @type {WidgetDefaults["customer"]} */ customer) => configure({ customer }),
   cart: (/** @type {string[]} */ cart) => configure({ cart: [...cart] }),
   purchase: (/** @type {string | string[]} */ productIds) => purchaseAll(productIds),
+  forget: () => forgetAll(),
   on: (/** @type {string} */ type, /** @type {(detail: unknown, event: Event) => void} */ callback) => {
     document.addEventListener(type, (event) => {
       try {

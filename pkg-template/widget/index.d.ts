@@ -103,6 +103,8 @@ export function define(): CustomElementConstructor;
 export function configure(options: WidgetDefaults): void;
 /** The page-wide settings. */
 export const defaults: WidgetDefaults;
+/** Removes what was stored on this device and stops storing, for every widget on the page. */
+export function forgetAll(): void;
 /** Records purchases in every widget on the page. */
 export function purchaseAll(productIds: string | string[]): void;
 /** Where the engine module is imported from (the script-tag build uses the file next to its own URL). */
@@ -154,6 +156,7 @@ export type NextofferCommand =
   | ["customer", CustomerData]
   | ["cart", string[]]
   | ["purchase", string | string[]]
+  | ["forget"]
   | ["on", keyof NextofferEventMap, (detail: unknown, event: Event) => void]
   | ((api: NextofferApi) => void);
 

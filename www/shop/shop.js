@@ -156,8 +156,18 @@ function cartPage(products) {
   render();
 }
 
+// Consent withdrawn: the widget removes what it stored, and the banner asks again on the next page.
+function forgetButton() {
+  document.getElementById("forget")?.addEventListener("click", () => {
+    queue("forget");
+    localStorage.removeItem(CONSENT_KEY);
+    location.reload();
+  });
+}
+
 async function main() {
   renderCartCount(readCart());
+  forgetButton();
   learnedPanel();
   consentBanner();
   const products = await catalog();

@@ -548,6 +548,12 @@ describe("accessibility and screenshots", () => {
     assert.equal(now.propensity.successes, 1);
     assert.equal(again[0].id, target.id, "the clicked offer comes first");
     await page.waitForFunction((title) => document.querySelector("#learned-rows tr td")?.textContent === title, target.title);
+
+    // Withdrawing consent removes the widget's keys; the page asks again.
+    await page.getByRole("button", { name: "この端末の記録を削除" }).click();
+    await page.waitForLoadState("load");
+    await page.getByRole("button", { name: "同意する" }).waitFor();
+    assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("nextoffer")).sort()), []);
     await context.close();
   });
 
