@@ -42,7 +42,8 @@ export function createEdgeHandler(engineModule, options = {}) {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const cacheTtlMs = options.cacheTtlMs ?? 30_000;
   const slots = options.slots ?? {};
-  const stateOptions = options.state === false || (!options.state?.store && !options.profiles) ? null : { flushEveryMs: 10_000, syncEveryMs: 60_000, ...options.state };
+  const shared = options.state !== false && Boolean(options.state?.store ?? options.profiles);
+  const stateOptions = shared ? { flushEveryMs: 10_000, syncEveryMs: 60_000, ...options.state } : null;
   const render = options.render ?? renderOffers;
   const identify = options.identify ?? defaultIdentify;
 
@@ -67,7 +68,8 @@ export function createEdgeHandler(engineModule, options = {}) {
   // A model given as a value loads now, while the isolate starts (in Workers, during the TLS handshake that
   // precedes the first request; CPU work is allowed at global scope, I/O is not), so no request waits for it.
   // A load error is kept for the requests to report, never thrown at startup: it would stop the Worker.
-  const staticModel = typeof options.model === "string" || (typeof options.model === "object" && options.model !== null);
+  const staticModel =
+    typeof options.model === "string" || (typeof options.model === "object" && options.model !== null);
   if (staticModel && !engineModule.ready) {
     try {
       engine = new engineModule.Engine(/** @type {import("../web/nextoffer.js").Model | string} */ (options.model));
@@ -92,7 +94,8 @@ export function createEdgeHandler(engineModule, options = {}) {
     if (engine) return Promise.resolve(engine);
     if (!loading) {
       if (failedAt && Date.now() - failedAt < RETRY_MS) {
-        return Promise.reject(new HttpError(503, "engine-unavailable", `the model could not be loaded: ${describe(failure)}`));
+        const message = `the model could not be loaded: ${describe(failure)}`;
+        return Promise.reject(new HttpError(503, "engine-unavailable", message));
       }
       loading = (async () => {
         await engineModule.ready?.();
@@ -257,12 +260,16 @@ export function createEdgeHandler(engineModule, options = {}) {
     const customerData = /** @type {Record<string, unknown>} */ (given ?? {});
     for (const key of Object.keys(customerData)) {
       if (key !== "id" && key !== "contacts") {
-        throw new HttpError(400, "invalid-request", `customer.${key}: comes from the profile store, send the customer id`, `customer.${key}`);
+        const message = `customer.${key}: comes from the profile store, send the customer id`;
+        throw new HttpError(400, "invalid-request", message, `customer.${key}`);
       }
     }
     const rawId = customerId ?? customerData.id;
-    if (rawId !== undefined && (typeof rawId !== "string" && typeof rawId !== "number" || String(rawId).length === 0 || String(rawId).length > 256)) {
-      throw new HttpError(400, "invalid-request", "the customer id must be a non-empty string or a number", customerId !== undefined ? "customerId" : "customer.id");
+    const idPath = customerId !== undefined ? "customerId" : "customer.id";
+    const idLength = String(rawId).length;
+    const validId = (typeof rawId === "string" || typeof rawId === "number") && idLength > 0 && idLength <= 256;
+    if (rawId !== undefined && !validId) {
+      throw new HttpError(400, "invalid-request", "the customer id must be a non-empty string or a number", idPath);
     }
     const extraContacts = customerData.contacts;
     if (extraContacts !== undefined && !Array.isArray(extraContacts)) {
@@ -276,7 +283,7 @@ export function createEdgeHandler(engineModule, options = {}) {
     const id = String(rawId);
     const store = profileStore(env);
     const [contacts, customer] = await Promise.all([storedContacts(store, id), preparedCustomer(store, current, id)]);
-    if (!customer) throw new HttpError(404, "unknown-customer", `no profile for customer "${id}"`, customerId !== undefined ? "customerId" : "customer.id");
+    if (!customer) throw new HttpError(404, "unknown-customer", `no profile for customer "${id}"`, idPath);
     const all = extraContacts ? [...contacts, ...extraContacts] : contacts;
     const text = JSON.stringify(all.length ? { ...rest, customer: { contacts: all } } : rest);
     // The handle may have been evicted and freed while the contacts were read: take it again if so.
@@ -301,7 +308,8 @@ export function createEdgeHandler(engineModule, options = {}) {
       throw engineError(err);
     }
     maybeSync(env, ctx);
-    return new Response(text, { headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
+    const headers = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
+    return new Response(text, { headers });
   }
 
   /**
@@ -311,11 +319,17 @@ export function createEdgeHandler(engineModule, options = {}) {
    */
   async function eventsRoute(request, env, ctx) {
     const body = await readJson(request, limits.bodyBytes);
-    const list = Array.isArray(body) ? body : body && typeof body === "object" && Array.isArray(body.events) ? body.events : body && typeof body === "object" ? [body] : null;
+    const object = body !== null && typeof body === "object";
+    const wrapped = object && Array.isArray(body.events);
+    const list = Array.isArray(body) ? body : wrapped ? body.events : object ? [body] : null;
     const listPath = Array.isArray(body) ? "" : "events";
-    if (!list) throw new HttpError(400, "invalid-request", "the body must be an event, an array of events or { events: [...] }", "");
+    if (!list) {
+      const message = "the body must be an event, an array of events or { events: [...] }";
+      throw new HttpError(400, "invalid-request", message, "");
+    }
     if (list.length > limits.events) {
-      throw new HttpError(413, "too-many-events", `${list.length} events in one request, at most ${limits.events}`, listPath);
+      const message = `${list.length} events in one request, at most ${limits.events}`;
+      throw new HttpError(413, "too-many-events", message, listPath);
     }
     const current = await ready(env);
     /** @type {Map<string, Contact[]>} */
@@ -371,7 +385,8 @@ export function createEdgeHandler(engineModule, options = {}) {
       [...additions].map(async ([id, added]) => {
         contactCache.delete(id);
         const existing = await storedContacts(store, id).catch(() => []);
-        const all = [...existing, ...added].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).slice(-limits.contacts);
+        const byTime = (/** @type {Contact} */ a, /** @type {Contact} */ b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
+        const all = [...existing, ...added].sort(byTime).slice(-limits.contacts);
         await store.put(keys.contacts(id), JSON.stringify(all));
         rememberContacts(id, all);
       }),
@@ -418,7 +433,8 @@ export function createEdgeHandler(engineModule, options = {}) {
       return fetch(new Request(new URL(url.pathname + url.search, origin), request));
     }
     if (typeof origin === "string") {
-      const binding = /** @type {Record<string, { fetch(r: Request): Promise<Response> }> | undefined} */ (env)?.[origin];
+      /** @typedef {{ fetch(r: Request): Promise<Response> }} Fetcher */
+      const binding = /** @type {Record<string, Fetcher | undefined> | undefined} */ (env)?.[origin];
       if (!binding) throw new HttpError(500, "origin-unbound", `no origin binding "${origin}" in env`);
       return binding.fetch(request);
     }
@@ -435,7 +451,8 @@ export function createEdgeHandler(engineModule, options = {}) {
     const engineReady = ready(env).catch(() => null);
     const response = await fromOrigin(request, env, ctx);
     const type = response.headers.get("content-type") ?? "";
-    if (request.method !== "GET" || !/^text\/html\b/i.test(type) || (/charset=/i.test(type) && !/charset="?utf-8/i.test(type))) {
+    const utf8 = !/charset=/i.test(type) || /charset="?utf-8/i.test(type);
+    if (request.method !== "GET" || !/^text\/html\b/i.test(type) || !utf8) {
       return response;
     }
     const current = await engineReady;
@@ -467,7 +484,8 @@ export function createEdgeHandler(engineModule, options = {}) {
     const headers = new Headers(response.headers);
     headers.set("cache-control", "private, no-store");
     headers.append("vary", "cookie");
-    return rewriteSlots(new Response(response.body, { status: response.status, statusText: response.statusText, headers }), fill);
+    const { status, statusText } = response;
+    return rewriteSlots(new Response(response.body, { status, statusText, headers }), fill);
   }
 
   /** @type {EdgeHandler} */
@@ -498,12 +516,15 @@ export function createEdgeHandler(engineModule, options = {}) {
             return json(200, await stateReport(env));
         }
         const known = ["/v1/decide", "/v1/events", "/v1/health"].includes(url.pathname);
-        if (known) throw new HttpError(405, "method-not-allowed", `${request.method} is not allowed on ${url.pathname}`);
+        if (known) {
+          throw new HttpError(405, "method-not-allowed", `${request.method} is not allowed on ${url.pathname}`);
+        }
         throw new HttpError(404, "not-found", `no API route ${url.pathname}`);
       } catch (err) {
         if (!api && !(err instanceof HttpError)) {
           // The page could not be fetched or rewritten: answer what the origin answers, untouched.
-          return fromOrigin(request, env, ctx).catch(() => errorResponse(new HttpError(502, "origin-failed", describe(err))));
+          const failed = () => errorResponse(new HttpError(502, "origin-failed", describe(err)));
+          return fromOrigin(request, env, ctx).catch(failed);
         }
         return errorResponse(err instanceof HttpError ? err : new HttpError(500, "internal", describe(err)));
       }

@@ -26,17 +26,29 @@ export function safeUrl(value) {
   return trimmed;
 }
 
+/** Formatters by locale and currency: building one costs about a hundred times more than using it. */
+/** @type {Map<string, Intl.NumberFormat | null>} */
+const formatters = new Map();
+const MAX_FORMATTERS = 256;
+
 /**
  * @param {number} price
  * @param {string} currency
  * @param {string | undefined} locale
  */
 function formatPrice(price, currency, locale) {
-  try {
-    return new Intl.NumberFormat(locale ?? "en", { style: "currency", currency }).format(price);
-  } catch {
-    return `${price} ${currency}`;
+  const key = `${locale ?? "en"}|${currency}`;
+  let format = formatters.get(key);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat(locale ?? "en", { style: "currency", currency });
+    } catch {
+      format = null; // an unknown locale or currency: plain text, remembered as such
+    }
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
+    formatters.set(key, format);
   }
+  return format ? format.format(price) : `${price} ${currency}`;
 }
 
 /**
@@ -60,7 +72,8 @@ export function renderOffers(decision, where) {
       ? `<span class="nextoffer-price">${escapeHtml(formatPrice(offer.price, offer.currency, where.locale))}</span>`
       : "";
     return (
-      `<div class="nextoffer-offer" data-nextoffer-offer="${escapeHtml(offer.id)}" data-nextoffer-rank="${offer.rank}">` +
+      `<div class="nextoffer-offer" data-nextoffer-offer="${escapeHtml(offer.id)}"` +
+      ` data-nextoffer-rank="${offer.rank}">` +
       `${head}${description}${price}</div>`
     );
   });

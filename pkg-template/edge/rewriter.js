@@ -145,10 +145,19 @@ export function slotTransform(fill) {
 }
 
 /**
+ * @typedef {object} Token
+ * @property {"start" | "end" | "comment" | "other"} kind
+ * @property {number} end the index after the token
+ * @property {string} name the tag name, lower case
+ * @property {boolean} selfClosing
+ * @property {Record<string, string>} attributes
+ */
+
+/**
  * Reads the markup token that starts at `text[at] === "<"`, or `null` when it is not complete yet.
  * @param {string} text
  * @param {number} at
- * @returns {{ kind: "start" | "end" | "comment" | "other", end: number, name: string, selfClosing: boolean, attributes: Record<string, string> } | null}
+ * @returns {Token | null}
  */
 function readToken(text, at) {
   const none = { name: "", selfClosing: false, attributes: {} };

@@ -11,8 +11,8 @@
 import { keys, listKeys } from "./store.js";
 
 /** @typedef {import("./store.js").ProfileStore} ProfileStore */
-/** @typedef {{ impressions: number, clicks: number, accepts: number, dismisses: number, purchases: number }} EventCounts */
-/** @typedef {{ format: "nextoffer-state", version: 1, offers: Record<string, { total: EventCounts, segments: Record<string, EventCounts> }> }} LearnedState */
+/** @typedef {import("../web/nextoffer.js").EventCounts} EventCounts */
+/** @typedef {import("../web/nextoffer.js").LearnedState} LearnedState */
 
 /** The count field of each event type, as the engine's `exportState()` names them. */
 const FIELD = /** @type {const} */ ({
@@ -52,7 +52,9 @@ export function addState(target, source) {
   for (const [offerId, counts] of Object.entries(source.offers ?? {})) {
     const offer = (target.offers[offerId] ??= { total: zero(), segments: {} });
     addCounts(offer.total, counts.total);
-    for (const [segment, c] of Object.entries(counts.segments ?? {})) addCounts((offer.segments[segment] ??= zero()), c);
+    for (const [segment, c] of Object.entries(counts.segments ?? {})) {
+      addCounts((offer.segments[segment] ??= zero()), c);
+    }
   }
 }
 

@@ -5,7 +5,9 @@
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Engine } from "nextoffer";
 import { createHandler, keys, memoryStore, rewriteSlots } from "nextoffer/edge";
 import { plain } from "./support.mjs";
@@ -341,6 +343,18 @@ describe("the nextoffer/edge entry", () => {
     assert.deepEqual(Object.keys(pkg.exports["./edge"]), ["workerd", "node", "default"]);
     for (const target of Object.values(pkg.exports["./edge"])) assert.equal(target.types, "./edge/index.d.ts");
     assert.ok(pkg.files.includes("edge/"));
+  });
+
+  test("its JavaScript type-checks against its JSDoc in strict mode", () => {
+    const tsc = fileURLToPath(new URL("../../node_modules/.bin/tsc", import.meta.url));
+    const files = ["handler.js", "web.js", "workerd.js", "node.js"].map((f) => fileURLToPath(new URL(`../../pkg/edge/${f}`, import.meta.url)));
+    const flags = ["--allowJs", "--checkJs", "--noEmit", "--strict", "--target", "es2022", "--module", "nodenext",
+      "--moduleResolution", "nodenext", "--lib", "es2022,dom,dom.iterable,esnext.disposable", "--types", ""];
+    const root = fileURLToPath(new URL("../..", import.meta.url));
+    const result = spawnSync(tsc, [...flags, ...files], { encoding: "utf8", cwd: root });
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.stdout.split("\n").filter((line) => line.includes("error")), []);
+    assert.equal(result.status, 0);
   });
 
   test("its declarations have no any type", () => {
