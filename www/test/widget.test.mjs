@@ -557,10 +557,18 @@ describe("accessibility and screenshots", () => {
     await context.close();
   });
 
-  test("axe-core finds no violations on the widget, the product page and the cart", async () => {
+  test("axe-core finds no violations on the widget, the landing page, the product page and the cart", async () => {
     const { context, page } = await openPage();
     await mount(page, { attributes: { model: "/demo/model.json", placement: "cart", limit: "3" }, lang: "ja" });
     assert.deepEqual(await axeViolations(page), [], "widget fixture");
+    await page.goto(`${baseUrl}/`);
+    assert.deepEqual(await page.locator("a").evaluateAll((links) => links.map((a) => a.getAttribute("href")).slice(0, 4)), [
+      "/shop/product.html",
+      "/shop/cart.html",
+      "/dashboard/",
+      "http://127.0.0.1:8787/",
+    ]);
+    assert.deepEqual(await axeViolations(page), [], "landing page");
 
     await page.evaluate(() => localStorage.setItem("coffee-shop:cart", JSON.stringify(["espresso-machine", "beans-dark"])));
     await page.goto(`${baseUrl}/shop/product.html?id=grinder-pro`);
