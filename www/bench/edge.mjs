@@ -16,6 +16,7 @@
 import autocannon from "autocannon";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Engine } from "nextoffer";
@@ -190,6 +191,8 @@ const result = {
   },
   coldAhead,
   bundle,
+  date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+  load: loadavg().map((n) => n.toFixed(2)).join(", "),
   workerd: execFileSync(join(fileURLToPath(new URL("../..", import.meta.url)), "node_modules/.bin/workerd"), ["--version"], { encoding: "utf8" }).trim(),
   autocannon: JSON.parse(readFileSync(new URL("../../node_modules/autocannon/package.json", import.meta.url), "utf8")).version,
 };

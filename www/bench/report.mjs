@@ -245,7 +245,8 @@ ${edge.workerd} on loopback, loaded by autocannon ${edge.autocannon} from the sa
 shares its ${machine.cores} cores), ${edge.connections} connections, bounded to ${edge.durationSeconds} s or
 ${edge.maxRequests.toLocaleString("en")} requests. Model: the ${edge.offers}-offer bench model; the customer's
 profile (${edge.purchases} purchases) and ${edge.contacts} contacts are read from the KV namespace (cached
-per isolate). Cold start figures are medians over ${c.runs} fresh workerd processes.
+per isolate). Cold start figures are medians over ${c.runs} fresh workerd processes. Run at ${edge.date ?? "?"},
+load average ${edge.load ?? "?"} at its end.
 
 | Figure | Measured | Target | |
 | --- | --- | --- | --- |
