@@ -130,8 +130,11 @@ describe("the dashboard on the demo orders", () => {
 
   test("sorting by lifetime value and filtering by segment, rank and risk change the rows as expected", async () => {
     const { page, context } = await demoPage();
-    await page.click('#table-head button[data-sort="lifetimeValue"]');
+    // From the keyboard: the column's sort button, then Enter; focus stays on it for the next press.
+    await page.focus('#table-head button[data-sort="lifetimeValue"]');
+    await page.keyboard.press("Enter");
     await page.waitForSelector('#table-head th[aria-sort="descending"] button[data-sort="lifetimeValue"]');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-sort")), "lifetimeValue");
     let rows = await tableRows(page);
     const top = expected.customers.map((c) => c.lifetimeValue ?? -1).sort((a, b) => b - a).slice(0, 25);
     assert.deepEqual(rows.map((r) => r[3]), top.map(yenText));
@@ -270,6 +273,9 @@ describe("the dashboard on the demo orders", () => {
     const c = /** @type {any} */ (byId.get(/** @type {string} */ (row[0])));
     assert.equal(row[3], new Intl.NumberFormat("ja-JP", { style: "currency", currency: "JPY", maximumFractionDigits: 0 }).format(c.lifetimeValue));
     assert.ok(row[2]?.startsWith("優良顧客"), row[2]);
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => (await /** @type {any} */ (window).axe.run(document)).violations.map((v) => v.id));
+    assert.deepEqual(violations, []);
     await page.click("#lang");
     await page.waitForFunction(() => document.querySelector("#table-caption")?.textContent === "3,000 customers, page 1 of 120");
     assert.equal(await page.getAttribute("html", "lang"), "en");
