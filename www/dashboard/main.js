@@ -8,14 +8,15 @@
 // `dashboard:charts` when the charts are; and measures of the main thread's drawing (`dashboard:render-*`).
 
 import { DEFAULT_DIR, PAGE_SIZES, SEGMENTS } from "./store.js";
-import { actionLabel, formats, pickLocale, segmentLabel, t } from "./i18n.js";
+import { formats, pickLocale, segmentLabel, t } from "./i18n.js";
 import { barChart, histogramChart, lineChart } from "./charts.js";
+import { $, cell, dataTable } from "./dom.js";
+import { renderDetail } from "./detail.js";
+import { downloadCsv, renderCallList, renderLift } from "./panels.js";
 
 /** @typedef {import("./i18n.js").Locale} Locale */
 /** @typedef {import("./store.js").Query} Query */
 /** @typedef {import("../../pkg/insight/nextoffer_insight.js").CustomerInsight} CustomerInsight */
-
-const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 /** Table columns: key (a sort key, or null when the column does not sort) and whether it is numeric. */
 const COLUMNS = [
@@ -134,7 +135,7 @@ async function load(source) {
     renderCharts();
     performance.measure("dashboard:render-charts", { start, end: performance.now() });
     performance.mark("dashboard:charts");
-    renderCallList();
+    renderCallList(calls, locale);
   } catch (err) {
     const e = /** @type {Error & { path?: string }} */ (err);
     status.classList.add("error");
@@ -159,35 +160,6 @@ function renderSummary() {
 }
 
 // ----------------------------------------------------------------------------------------------- charts
-
-/**
- * @param {HTMLElement} table
- * @param {string[]} header
- * @param {(string | number)[][]} rows
- */
-function dataTable(table, header, rows) {
-  const head = document.createElement("tr");
-  for (const h of header) {
-    const th = document.createElement("th");
-    th.scope = "col";
-    th.textContent = h;
-    head.append(th);
-  }
-  const body = rows.map((r) => {
-    const tr = document.createElement("tr");
-    for (const v of r) {
-      const td = document.createElement("td");
-      td.textContent = String(v);
-      tr.append(td);
-    }
-    return tr;
-  });
-  const thead = document.createElement("thead");
-  thead.append(head);
-  const tbody = document.createElement("tbody");
-  tbody.append(...body);
-  table.replaceChildren(thead, tbody);
-}
 
 function renderCharts() {
   if (!summary) return;
@@ -245,17 +217,6 @@ function renderHead() {
     }
     return th;
   }));
-}
-
-/**
- * @param {string} text
- * @param {string} [className]
- */
-function cell(text, className) {
-  const td = document.createElement("td");
-  td.textContent = text;
-  if (className) td.className = className;
-  return td;
 }
 
 /** A new task, after the browser has had a chance to paint. */
@@ -316,197 +277,39 @@ async function renderTable() {
 
 /** @param {string} id */
 async function openDetail(id) {
-  const d = await call("detail", { customerId: id, locale });
-  const c = /** @type {CustomerInsight} */ (d.customer);
-  const f = formats(locale);
-  $("detail-h").textContent = t(locale, "detail", { id: c.customerId });
-  const body = $("detail-body");
-  body.replaceChildren();
-
-  const facts = document.createElement("dl");
-  facts.className = "facts";
-  /** @type {[string, string][]} */
-  const pairs = [
-    [t(locale, "col.rank"), c.rank],
-    [t(locale, "col.segment"), segmentLabel(locale, c.segment)],
-    [t(locale, "fact.rfm"), c.rfm],
-    [t(locale, "col.lifetimeValue"), f.yen(c.lifetimeValue)],
-    [t(locale, "fact.totalSpend"), f.yen(c.totalSpend)],
-    [t(locale, "fact.frequency"), f.count(c.frequency)],
-    [t(locale, "fact.first"), c.firstPurchase],
-    [t(locale, "fact.last"), c.lastPurchase],
-    [t(locale, "fact.daysSinceLast"), f.count(c.daysSinceLast)],
-    [t(locale, "col.probabilityAlive"), f.pct(c.probabilityAlive)],
-    [t(locale, "fact.churnRisk"), `${f.pct(c.churnRisk)} (${t(locale, `risk.${d.risk}`)})`],
-    [t(locale, "fact.expectedPurchases"), f.dec(c.expectedPurchases)],
-    [t(locale, "col.expectedDaysToNext"), c.expectedDaysToNext === null ? "–" : t(locale, "inDays", { days: f.count(c.expectedDaysToNext) })],
-    [t(locale, "col.loyaltyTier"), c.loyaltyTier ?? t(locale, "noTier")],
-    [t(locale, "fact.points"), f.count(c.points)],
-    [t(locale, "fact.categories"), c.categories.join(", ")],
-  ];
-  for (const [k, v] of pairs) {
-    const div = document.createElement("div");
-    const dt = document.createElement("dt");
-    dt.textContent = k;
-    const dd = document.createElement("dd");
-    dd.textContent = v;
-    div.append(dt, dd);
-    facts.append(div);
-  }
-  body.append(heading(t(locale, "facts")), facts);
-
-  const actions = document.createElement("ol");
-  actions.className = "actions";
-  for (const a of d.actions) {
-    const li = document.createElement("li");
-    const strong = document.createElement("strong");
-    strong.textContent = a.label;
-    const why = document.createElement("small");
-    why.textContent = `${a.reason} · ${a.reasons.join("; ")}`;
-    li.append(strong, why);
-    actions.append(li);
-  }
-  if (d.actions.length === 0) actions.append(Object.assign(document.createElement("li"), { textContent: t(locale, "noAction") }));
-  body.append(heading(t(locale, "actions")), actions);
-
-  const products = document.createElement("ul");
-  for (const p of d.products) {
-    const li = document.createElement("li");
-    li.textContent = `${p.productId || p.category} × ${f.count(p.count)} (${f.yen(p.amount)}, ${p.last})`;
-    products.append(li);
-  }
-  body.append(heading(t(locale, "purchases")), products);
-
-  body.append(heading(t(locale, "suggestions")));
-  if (d.suggestions === null) {
-    body.append(Object.assign(document.createElement("p"), { className: "note", textContent: t(locale, "noRecommender", { message: d.suggestionsError ?? "" }) }));
-  } else if (d.suggestions.length === 0) {
-    body.append(Object.assign(document.createElement("p"), { className: "note", textContent: t(locale, "noSuggestions") }));
-  } else {
-    const list = document.createElement("ul");
-    list.className = "suggestions";
-    for (const s of d.suggestions) {
-      const li = document.createElement("li");
-      const strong = document.createElement("strong");
-      strong.textContent = s.item;
-      const why = document.createElement("small");
-      why.textContent = s.reason;
-      li.append(strong, ` · ${t(locale, `source.${s.source}`)}`, why);
-      li.dataset.source = s.source;
-      list.append(li);
-    }
-    body.append(list);
-  }
+  renderDetail(await call("detail", { customerId: id, locale }), locale);
   const dialog = /** @type {HTMLDialogElement} */ ($("detail"));
   if (!dialog.open) dialog.showModal();
 }
 
-/** @param {string} text */
-function heading(text) {
-  const h = document.createElement("h3");
-  h.textContent = text;
-  return h;
-}
-
 // -------------------------------------------------------------------------------------------- call list
-
-function callHeader() {
-  return ["#", t(locale, "col.customerId"), t(locale, "col.rank"), t(locale, "col.segment"), t(locale, "col.lifetimeValue"), t(locale, "col.action"), t(locale, "col.reason")];
-}
-
-function renderCallList() {
-  const table = /** @type {HTMLTableElement} */ ($("call-table"));
-  /** @type {HTMLButtonElement} */ ($("export-calls")).disabled = !calls;
-  if (!calls) {
-    table.hidden = true;
-    return;
-  }
-  const f = formats(locale);
-  $("call-head").replaceChildren(...callHeader().map((h) => Object.assign(document.createElement("th"), { scope: "col", textContent: h })));
-  $("call-body").replaceChildren(...calls.rows.map((r) => {
-    const tr = document.createElement("tr");
-    tr.append(
-      cell(String(r.position), "num"),
-      cell(r.customer.customerId),
-      cell(r.customer.rank),
-      cell(`${segmentLabel(locale, r.customer.segment)} · ${t(locale, `group.${r.group}`)}`),
-      cell(f.yen(r.customer.lifetimeValue), "num"),
-      cell(r.action.label),
-      cell(r.action.reason, "reason"),
-    );
-    return tr;
-  }));
-  $("call-caption").textContent = `${t(locale, "callList")}: ${f.count(calls.rows.length)}`;
-  table.hidden = false;
-}
 
 async function makeCallList() {
   const size = Math.max(1, Math.min(100000, Math.floor(Number(/** @type {HTMLInputElement} */ ($("call-size")).value) || 100)));
   calls = await call("callList", { limit: size, locale });
-  renderCallList();
+  renderCallList(calls, locale);
 }
 
 function exportCallList() {
-  if (!calls) return;
-  // A byte-order mark so that spreadsheet programs read the Japanese text as UTF-8.
-  const blob = new Blob(["\uFEFF", calls.csv], { type: "text/csv;charset=utf-8" });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = "call-list.csv";
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  if (calls) downloadCsv(calls.csv, "call-list.csv");
 }
+
 
 // ------------------------------------------------------------------------------------------------- lift
-
-function renderLift() {
-  const table = /** @type {HTMLTableElement} */ ($("lift-table"));
-  if (!liftReport) {
-    table.hidden = true;
-    $("lift-summary").textContent = "";
-    return;
-  }
-  const f = formats(locale);
-  /** @param {{ estimate: number, low: number, high: number } | null} e @param {(v: number) => string} fmt */
-  const interval = (e, fmt) => (e ? `${fmt(e.estimate)} (${fmt(e.low)} – ${fmt(e.high)})` : "–");
-  /** @param {{ exposures: number, conversions: number, rate: { estimate: number } | null }} arm */
-  const arm = (arm) => `${f.pct1(arm.rate?.estimate ?? null)} (${f.count(arm.conversions)} / ${f.count(arm.exposures)})`;
-  const signed = (/** @type {number} */ v) => `${v > 0 ? "+" : ""}${f.pct1(v)}`;
-  $("lift-caption").textContent = t(locale, "liftCaption");
-  $("lift-head").replaceChildren(...["offer", "treatment", "control", "lift", "beats"].map((k) =>
-    Object.assign(document.createElement("th"), { scope: "col", textContent: t(locale, `liftCol.${k}`) })));
-  $("lift-body-rows").replaceChildren(...liftReport.map((/** @type {any} */ r) => {
-    const tr = document.createElement("tr");
-    tr.dataset.offer = r.offer;
-    tr.append(
-      cell(actionLabel(locale, r.offer, r.offer)),
-      cell(arm(r.treatment), "num"),
-      cell(arm(r.control), "num"),
-      cell(interval(r.relativeLift, signed), "num"),
-      cell(f.pct1(r.probabilityTreatmentBeatsControl), "num"),
-    );
-    return tr;
-  }));
-  const better = liftReport.filter((/** @type {any} */ r) => r.probabilityTreatmentBeatsControl >= 0.95).length;
-  $("lift-summary").textContent = t(locale, "liftSummary", { offers: f.count(liftReport.length), better: f.count(better) });
-  table.hidden = false;
-}
 
 /** @param {{ demo?: boolean, file?: File }} source */
 async function loadLift(source) {
   const status = $("lift-summary");
   try {
     liftReport = await call("lift", { source });
-    renderLift();
+    renderLift(liftReport, locale);
   } catch (err) {
     liftReport = null;
-    renderLift();
+    renderLift(liftReport, locale);
     status.textContent = t(locale, "liftError", { message: /** @type {Error} */ (err).message });
   }
 }
+
 
 // ----------------------------------------------------------------------------------------------- labels
 
@@ -539,7 +342,7 @@ async function switchLanguage() {
     await renderTable();
     if (calls) await makeCallList();
   }
-  renderLift();
+  renderLift(liftReport, locale);
 }
 
 // ----------------------------------------------------------------------------------------------- events
