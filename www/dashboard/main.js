@@ -141,6 +141,10 @@ async function load(source) {
     status.classList.add("error");
     status.textContent = t(locale, "loadError", { message: e.path ? `${e.path}: ${e.message}` : e.message });
     $("progress-wrap").hidden = true;
+    // The worker dropped the previous data when this load began: hide what was drawn from it.
+    summary = null;
+    calls = null;
+    $("results").hidden = true;
   } finally {
     loading = false;
     for (const id of ["demo", "pick"]) /** @type {HTMLButtonElement} */ ($(id)).disabled = false;

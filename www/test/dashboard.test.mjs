@@ -352,6 +352,32 @@ test("an orders file without the required columns shows the module's error and l
   await context.close();
 });
 
+test("an orders file without product ids loads, and the detail view says why it has no suggestions", async () => {
+  const csv = "customer_id,date,amount\na,2026-01-05,1200\na,2026-03-01,800\nb,2026-02-10,5000\nc,2026-02-11,300\nc,2026-04-11,300\n";
+  const context = await dash.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${dash.baseUrl}/dashboard/`);
+  await page.setInputFiles("#file", { name: "plain.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.waitForSelector("#results:not([hidden]) #table-body tr");
+  assert.equal(await page.textContent("#table-caption"), "3 customers, page 1 of 1");
+  await page.click('#table-body button[data-detail="a"]');
+  await page.waitForSelector("#detail[open] .note");
+  let expectedError = "";
+  try {
+    Recommender.fromOrders(csv).free();
+  } catch (err) {
+    expectedError = /** @type {Error} */ (err).message;
+  }
+  assert.ok(expectedError);
+  assert.equal(await page.textContent("#detail .note"), `No product suggestions from this file: ${expectedError}`);
+  // A later bad file hides the table drawn from the earlier one (the worker no longer holds it).
+  await page.keyboard.press("Escape");
+  await page.setInputFiles("#file", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("x\n1\n") });
+  await page.waitForSelector("#status.error");
+  assert.equal(await page.isHidden("#results"), true);
+  await context.close();
+});
+
 test("when the insight module's .wasm cannot be fetched, the page says so instead of waiting forever", async () => {
   const context = await dash.browser.newContext();
   const page = await context.newPage();
