@@ -52,6 +52,7 @@ for file in benches/*.rs; do
 done
 
 echo "== wasm in Node: www/bench/insight_wasm.mjs" && node www/bench/insight_wasm.mjs "$OUT" | tee "$OUT/insight_wasm.txt"
+echo "== wasm in Node: www/bench/recommend_wasm.mjs" && node www/bench/recommend_wasm.mjs "$OUT" | tee "$OUT/recommend_wasm.txt"
 
 echo "== widget in headless Chromium: www/bench/widget.mjs" && node www/bench/widget.mjs "$OUT"
 

@@ -15,6 +15,9 @@ pub struct ArbitrationSettings {
     pub affinity_weight: f64,
     /// Exponent on business value: 1 is Pega's formula; below 1 favours likely offers over valuable ones.
     pub value_exponent: f64,
+    /// Propensity from one Thompson draw of the Beta posterior (`"propensity": "thompson"`) instead of its
+    /// mean (`"mean"`, the default): a bandit that explores offers with little data.
+    pub thompson: bool,
 }
 
 impl Default for ArbitrationSettings {
@@ -22,11 +25,12 @@ impl Default for ArbitrationSettings {
         ArbitrationSettings {
             affinity_weight: 0.5,
             value_exponent: 1.0,
+            thompson: false,
         }
     }
 }
 
-const SETTINGS_FIELDS: &[&str] = &["name", "affinityWeight", "valueExponent"];
+const SETTINGS_FIELDS: &[&str] = &["name", "affinityWeight", "valueExponent", "propensity"];
 
 impl ArbitrationSettings {
     /// Reads settings, filling what is absent from `base`.
@@ -41,9 +45,20 @@ impl ArbitrationSettings {
             decode::number_in(obj, "affinityWeight", 0.0..=1.0, base.affinity_weight, at)?;
         let value_exponent =
             decode::number_in(obj, "valueExponent", 0.0..=4.0, base.value_exponent, at)?;
+        let thompson = match decode::optional_str(obj, "propensity", at)? {
+            None => base.thompson,
+            Some("mean") => false,
+            Some("thompson") => true,
+            Some(other) => {
+                return Err(at.key("propensity").error(format!(
+                    "must be \"mean\" or \"thompson\", found \"{other}\""
+                )))
+            }
+        };
         Ok(ArbitrationSettings {
             affinity_weight,
             value_exponent,
+            thompson,
         })
     }
 }

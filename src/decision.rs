@@ -30,7 +30,8 @@ impl Group {
 /// One reason behind a ranked offer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reason {
-    /// Stable code: `audience`, `propensity`, `affinity`, `context`, `value`, `lever`.
+    /// Stable code: `audience`, `propensity`, `cross_sell`, `upsell`, `bandit`, `affinity`, `context`, `value`,
+    /// `lever`.
     pub code: &'static str,
     /// The reason in words, with its figures.
     pub text: String,
@@ -218,6 +219,25 @@ fn write_ranked(w: &mut Writer, r: &RankedOffer<'_>) {
         numbers(w, &[("affinity", a)]);
     }
     numbers(w, &[("affinityMultiplier", p.affinity_multiplier)]);
+    if let Some(b) = &p.boost {
+        w.key("boost");
+        w.begin_object();
+        w.key("code");
+        w.string(b.code);
+        numbers(w, &[("multiplier", b.multiplier)]);
+        w.key("reason");
+        w.string(&b.text);
+        w.end_object();
+    }
+    if let Some(d) = &p.draw {
+        w.key("thompson");
+        w.begin_object();
+        numbers(
+            w,
+            &[("alpha", d.alpha), ("beta", d.beta), ("sample", d.sample)],
+        );
+        w.end_object();
+    }
     w.end_object();
     w.key("reasons");
     w.begin_array();

@@ -5,6 +5,7 @@
 
 use crate::arbitration::{ArbitrationSettings, Factors};
 use crate::bucket;
+use crate::candidates::{Attached, Boost};
 use crate::catalog::Offer;
 use crate::customer::PreparedCustomer;
 use crate::decision::{Decision, Group, RankedOffer, Reason, SuppressedOffer};
@@ -41,6 +42,20 @@ pub struct Engine {
     id_rank: Vec<u32>,
     /// Identifies this engine, so a customer prepared against another model is refused, never misread.
     token: u64,
+    /// The recommender attached with [`Engine::attach_recommender`], if any.
+    recommender: Option<Attached>,
+}
+
+/// Marks a `best` entry's index as a generated offer's slot rather than a model offer's index.
+const GENERATED: u32 = 1 << 31;
+
+/// What every candidate of one decision is scored against.
+struct Scoring<'a> {
+    profile: &'a Profile,
+    segment: Option<&'a str>,
+    context_weight: f64,
+    settings: &'a ArbitrationSettings,
+    seed: u64,
 }
 
 /// Source of engine tokens: a counter, not a clock or a random source, so runs stay deterministic.
@@ -65,7 +80,37 @@ impl Engine {
             orphans: LearnedState::default(),
             id_rank,
             token: NEXT_ENGINE_TOKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            recommender: None,
         }
+    }
+
+    /// Attaches a recommender saved in its compact binary format (`recommend::Recommender::to_bytes`, the
+    /// CLI's `similar --save`, `Recommender.save()` in JavaScript), replacing any attached before. `options`
+    /// (an object or `Null`): `crossSellWeight` (1), `upsellWeight` (0.5), `crossSellOffers` and `upsellOffers`
+    /// (generated offers per decision, 1 each), `valueRate` (a generated offer's value as a share of its price,
+    /// 0.3), `placements` (where generated offers may appear; all by default), `ladder` (`minJump`, `maxJump`,
+    /// `minMargin`). See `candidates.rs`. Attach before preparing customers: their products are resolved when
+    /// they are read. Answers how many items the recommender knows; errors are `invalid-model` at
+    /// `recommender...`.
+    pub fn attach_recommender(&mut self, bytes: &[u8], options: &Value) -> Result<usize, Error> {
+        let attached = Attached::load(&mut self.model, bytes, options)
+            .map_err(Error::invalid(Input::Model))?;
+        let items = attached.item_count();
+        self.recommender = Some(attached);
+        Ok(items)
+    }
+
+    /// [`Engine::attach_recommender`] with options as JSON text (empty for none).
+    pub fn attach_recommender_json(&mut self, bytes: &[u8], options: &str) -> Result<usize, Error> {
+        let options = if options.trim().is_empty() {
+            Value::Null
+        } else {
+            crate::json::parse(options).map_err(|source| Error::Json {
+                input: Input::Model,
+                source,
+            })?
+        };
+        self.attach_recommender(bytes, &options)
     }
 
     /// Parses, validates and loads a model from JSON text.
@@ -208,7 +253,35 @@ impl Engine {
             .get(&model.segment_attribute)
             .and_then(Value::as_str);
         let context_weight = self.context_weight(req);
-        // The best `limit` offers so far, best first: (priority, id rank for ties, offer index).
+        let scoring = Scoring {
+            profile: &profile,
+            segment,
+            context_weight,
+            settings,
+            seed: req.seed,
+        };
+        let attached = self.recommender.as_ref();
+        let anchors = attached.map(|a| {
+            let (owned, purchases) = prepared.map_or((&[][..], &[][..]), |c| {
+                (c.owned.as_slice(), c.purchases.as_slice())
+            });
+            let bought = req
+                .purchases
+                .iter()
+                .chain(purchases)
+                .filter(|p| p.at <= req.now)
+                .filter_map(|p| p.product);
+            a.anchors(
+                &req.cart,
+                req.owned.iter().chain(owned).copied().chain(bought),
+            )
+        });
+        let boost_of = |offer: &Offer| match (attached, &anchors) {
+            (Some(a), Some(an)) => a.boost(an, offer),
+            _ => None,
+        };
+        // The best `limit` offers so far, best first: (priority, id rank for ties, offer index, or a generated
+        // offer's slot with the GENERATED bit).
         let mut best: Vec<(f64, u32, u32)> = Vec::with_capacity(req.limit + 1);
         for &index in model.candidates(placement) {
             let Some(offer) = model.offer(index) else {
@@ -235,22 +308,54 @@ impl Engine {
                     .push(SuppressedOffer { offer, suppression });
                 continue;
             }
-            let (factors, _) =
-                self.factors(offer, index, &profile, segment, context_weight, settings);
+            let stats = self.stats.get(index as usize);
+            let (factors, _) = self.factors(offer, stats, &scoring, boost_of(offer));
             keep_best(
                 &mut best,
                 req.limit,
                 (factors.priority(settings), self.rank_of(index), index),
             );
         }
+        let generated = match (attached, &anchors) {
+            (Some(a), Some(an)) => a.generate(an, placement),
+            _ => Vec::new(),
+        };
+        for (slot, boost) in &generated {
+            let Some(offer) = attached.and_then(|a| a.offer(*slot, model)) else {
+                continue;
+            };
+            decision.candidates += 1;
+            if let Some(suppression) = suitability(offer, unhappy.as_deref()) {
+                decision
+                    .suppressed
+                    .push(SuppressedOffer { offer, suppression });
+                continue;
+            }
+            let stats = self.orphans.offer(&offer.id);
+            let (factors, _) = self.factors(offer, stats, &scoring, Some(boost.clone()));
+            keep_best(
+                &mut best,
+                req.limit,
+                (factors.priority(settings), u32::MAX, GENERATED | slot),
+            );
+        }
         // The factors are computed again for the few ranked offers only: keeping every candidate's parts (which
         // own a segment name) would allocate for hundreds of offers to use `limit` of them.
         for (rank, (score, _, index)) in (1..).zip(best) {
-            let Some(offer) = model.offer(index) else {
-                continue;
+            let (offer, stats, boost) = if index & GENERATED != 0 {
+                let slot = index & !GENERATED;
+                let Some(offer) = attached.and_then(|a| a.offer(slot, model)) else {
+                    continue;
+                };
+                let boost = generated.iter().find(|g| g.0 == slot).map(|g| g.1.clone());
+                (offer, self.orphans.offer(&offer.id), boost)
+            } else {
+                let Some(offer) = model.offer(index) else {
+                    continue;
+                };
+                (offer, self.stats.get(index as usize), boost_of(offer))
             };
-            let (factors, parts) =
-                self.factors(offer, index, &profile, segment, context_weight, settings);
+            let (factors, parts) = self.factors(offer, stats, &scoring, boost);
             let reasons = self.reasons(offer, &factors, &parts, req);
             decision.offers.push(RankedOffer {
                 offer,
@@ -274,23 +379,30 @@ impl Engine {
     fn factors(
         &self,
         offer: &Offer,
-        index: u32,
-        profile: &Profile,
-        segment: Option<&str>,
-        context_weight: f64,
-        settings: &ArbitrationSettings,
+        stats: Option<&OfferStats>,
+        s: &Scoring<'_>,
+        boost: Option<Boost>,
     ) -> (Factors, PropensityParts) {
-        let affinity = offer.category_id.and_then(|c| profile.category_share(c));
+        let affinity = offer.category_id.and_then(|c| s.profile.category_share(c));
+        // Thompson draws are seeded by the request and the offer: the same request decides the same way.
+        let draw_seed = s.settings.thompson.then(|| {
+            use std::hash::Hasher;
+            let mut hasher = crate::intern::FnvHasher::default();
+            hasher.write(offer.id.as_bytes());
+            splitmix64(hasher.finish() ^ splitmix64(s.seed))
+        });
         let parts = propensity(
             &self.model.priors,
-            self.stats.get(index as usize),
-            segment,
+            stats,
+            s.segment,
             affinity,
-            settings.affinity_weight,
+            s.settings.affinity_weight,
+            boost,
+            draw_seed,
         );
         let factors = Factors {
             propensity: parts.propensity,
-            context_weight,
+            context_weight: s.context_weight,
             value: offer.value,
             lever: offer.lever,
         };
@@ -430,6 +542,21 @@ impl Engine {
                 )
             },
         );
+        if let Some(b) = &p.boost {
+            add(b.code, format!("{} (x{})", b.text, Fixed(b.multiplier, 2)));
+        }
+        if let Some(d) = &p.draw {
+            add(
+                "bandit",
+                format!(
+                    "Thompson draw {}% from Beta({}, {}), mean {}%",
+                    Fixed(d.sample * 100.0, 1),
+                    Fixed(d.alpha, 1),
+                    Fixed(d.beta, 1),
+                    Fixed(p.posterior * 100.0, 1)
+                ),
+            );
+        }
         if let (Some(share), Some(category)) = (p.affinity, &offer.category) {
             add(
                 "affinity",
@@ -503,14 +630,22 @@ impl Engine {
         for key in ["decisionId", "customerId", "placement"] {
             decode::optional_str(obj, key, &root).map_err(&invalid)?;
         }
-        let index = self
-            .model
-            .offer_index(offer_id)
-            .ok_or_else(|| Error::UnknownOffer {
+        let Some(index) = self.model.offer_index(offer_id) else {
+            // A generated offer's counts are kept by id with the other ids the model does not have.
+            if self
+                .recommender
+                .as_ref()
+                .is_some_and(|a| a.is_generated_id(offer_id))
+            {
+                self.orphans.offer_mut(offer_id).add(kind, segment, count);
+                return Ok(());
+            }
+            return Err(Error::UnknownOffer {
                 input: Input::Event,
                 path: "offerId".to_owned(),
                 id: offer_id.to_owned(),
-            })?;
+            });
+        };
         if let Some(stats) = self.stats.get_mut(index as usize) {
             stats.add(kind, segment, count);
         }

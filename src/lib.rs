@@ -18,6 +18,7 @@ pub mod json;
 pub mod recommend;
 
 mod arbitration;
+mod candidates;
 mod catalog;
 mod customer;
 mod decision;
@@ -36,6 +37,7 @@ mod text;
 mod time;
 
 pub use arbitration::{ArbitrationSettings, Assignment, Factors};
+pub use candidates::Boost;
 pub use catalog::{Offer, OfferKind};
 pub use customer::PreparedCustomer;
 pub use decision::{Decision, Group, RankedOffer, Reason, SuppressedOffer};
@@ -46,7 +48,7 @@ pub use feedback::{Counts, LearnedState, OfferStats, STATE_FORMAT, STATE_VERSION
 pub use model::Model;
 pub use policy::Suppression;
 pub use profile::ContactEvent;
-pub use propensity::PropensityParts;
+pub use propensity::{PropensityParts, ThompsonDraw};
 pub use request::DecideRequest;
 pub use time::{format_day, format_instant, parse_day, parse_instant};
 

@@ -268,6 +268,11 @@ impl Model {
         self.names.products.name(id)
     }
 
+    /// Adds a product name (an attached recommender's items), so requests resolve it like the offers' products.
+    pub(crate) fn intern_product(&mut self, product: &str) -> u32 {
+        self.names.products.intern(product)
+    }
+
     pub(crate) fn product_count(&self) -> usize {
         self.names.products.len()
     }

@@ -141,7 +141,7 @@ impl Recommender {
             let at = r.pos;
             let name = r.str("category name")?;
             if categories.id(name).is_some() {
-                return Err(r.corrupt(at, format!("duplicate category {name:?}")));
+                return Err(r.corrupt(at, format!("duplicate category \"{name}\"")));
             }
             categories
                 .intern(name)
@@ -157,14 +157,17 @@ impl Recommender {
             let at = r.pos;
             let name = r.str("item name")?;
             if items.id(name).is_some() {
-                return Err(r.corrupt(at, format!("duplicate item {name:?}")));
+                return Err(r.corrupt(at, format!("duplicate item \"{name}\"")));
             }
             items
                 .intern(name)
                 .ok_or_else(|| r.corrupt(at, "too many items".into()))?;
             let count = r.u32("item basket count")?;
             if count > baskets {
-                return Err(r.corrupt(at, format!("item {name:?} in {count} of {baskets} baskets")));
+                return Err(r.corrupt(
+                    at,
+                    format!("item \"{name}\" in {count} of {baskets} baskets"),
+                ));
             }
             counts.push(count);
             let at = r.pos;

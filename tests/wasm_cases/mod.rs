@@ -29,10 +29,20 @@ pub const GOLDEN: &[(&str, &str)] = spec_files!("decide":
     "owned-and-carted-products-are-not-offered",
     "ranks-by-priority-with-affinity",
     "two-ignores-in-fourteen-days-pause-the-offer",
+    "recommender-boosts-and-generates-cross-sell-and-upsell-offers",
+    "thompson-propensity-draws-from-the-posterior-with-the-request-seed",
 );
 
 /// The models of `tests/spec/models/` the golden cases name.
-pub const MODELS: &[(&str, &str)] = spec_files!("models": "coffee-shop");
+pub const MODELS: &[(&str, &str)] =
+    spec_files!("models": "coffee-shop", "demo-shop", "demo-shop-bandit");
+
+/// The recommenders (`tests/spec/models/*.nxrc`, the binary format) the golden cases attach, by file stem:
+/// `demo-orders` is `nextoffer similar www/demo/orders.csv --top 20 --save`.
+pub const RECOMMENDERS: &[(&str, &[u8])] = &[(
+    "demo-orders",
+    include_bytes!("../spec/models/demo-orders.nxrc"),
+)];
 
 const GROWTHBOOK: &str = include_str!("../spec/growthbook-cases.json");
 
@@ -173,7 +183,17 @@ fn check_golden(text: &str) -> Result<(), String> {
             .as_str()
             .ok_or("case without a model")?,
     );
-    let engine = Engine::from_json(model).map_err(|e| format!("model: {e}"))?;
+    let mut engine = Engine::from_json(model).map_err(|e| format!("model: {e}"))?;
+    if let Some(name) = field(&case, "recommender").as_str() {
+        let bytes = RECOMMENDERS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, bytes)| *bytes)
+            .ok_or_else(|| format!("recommender {name} is not embedded"))?;
+        engine
+            .attach_recommender(bytes, field(&case, "recommenderOptions"))
+            .map_err(|e| format!("recommender: {e}"))?;
+    }
     let result = engine.decide_json(&field(&case, "request").to_json());
 
     if let Some(expected) = case.get("expectedError") {
@@ -237,6 +257,27 @@ fn check_golden(text: &str) -> Result<(), String> {
         want.sort();
         if got != want {
             return Err(format!("suppressed {got:?}, expected {want:?}"));
+        }
+    }
+    if let Some(reasons) = field(expected, "reasons").as_object() {
+        for (id, want) in reasons.iter() {
+            let got: Vec<String> = offers
+                .iter()
+                .find(|o| field(o, "id").as_str() == Some(id))
+                .map(|o| field(o, "reasons").as_array().unwrap_or_default())
+                .unwrap_or_default()
+                .iter()
+                .map(|r| {
+                    let text = |k| field(r, k).as_str().unwrap_or_default();
+                    format!("{}: {}", text("code"), text("text"))
+                })
+                .collect();
+            for w in want.as_array().unwrap_or_default() {
+                let w = w.as_str().unwrap_or_default();
+                if !got.iter().any(|g| g == w) {
+                    return Err(format!("{id} has no reason {w:?}; it has {got:?}"));
+                }
+            }
         }
     }
     for key in ["group", "candidates", "ineligibleCount"] {

@@ -214,3 +214,11 @@ export function widget(host: HTMLElement): NextofferOffers {
   host.append(el);
   return el;
 }
+
+// A saved recommender attached to the engine: options are typed, the answer is the item count.
+export function attach(engine: Engine, bytes: Uint8Array): number {
+  const items: number = engine.attachRecommender(bytes, { crossSellWeight: 1, upsellOffers: 2, placements: ["cart"] });
+  // @ts-expect-error: placements are names
+  engine.attachRecommender(bytes, { placements: "cart" });
+  return items;
+}

@@ -12,6 +12,7 @@ import { goldenDecideCases, plain } from "./support.mjs";
 
 const cases = goldenDecideCases();
 const modelText = (name) => readFileSync(new URL(`../../tests/spec/models/${name}.json`, import.meta.url), "utf8");
+const recommenderBytes = (name) => readFileSync(new URL(`../../tests/spec/models/${name}.nxrc`, import.meta.url));
 
 function checkDecision(decision, expected) {
   assert.deepEqual(
@@ -36,6 +37,10 @@ function checkDecision(decision, expected) {
     if (key in expected) assert.deepEqual(decision[key], expected[key], key);
   }
   if ("blocked" in expected) assert.equal(decision.blocked?.rule, expected.blocked, "blocking rule");
+  for (const [id, want] of Object.entries(expected.reasons ?? {})) {
+    const got = (decision.offers.find((o) => o.id === id)?.reasons ?? []).map((r) => `${r.code}: ${r.text}`);
+    for (const w of want) assert.ok(got.includes(w), `${id} has the reason ${w} (got ${got.join(" | ")})`);
+  }
 }
 
 describe("golden decide cases through Wasm", () => {
@@ -46,6 +51,7 @@ describe("golden decide cases through Wasm", () => {
     test(c.name.replace(/\.json$/, "").replaceAll("-", " "), () => {
       const engine = new Engine(modelText(c.model));
       try {
+        if (c.recommender) engine.attachRecommender(recommenderBytes(c.recommender), c.recommenderOptions);
         if (c.expectedError) {
           assert.throws(
             () => engine.decide(c.request),

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Recommender, lift } from "nextoffer/insight";
+import { Engine } from "nextoffer";
 import { plain } from "./support.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -271,5 +272,58 @@ describe("bad input throws coded errors, never a trap", () => {
     throwsWith(() => Recommender.load(new Uint8Array([1, 2, 3])), "invalid-model");
     // Still usable after the failures.
     assert.ok(rec.recommend({ cart: ["kettle"], limit: 2 }).length > 0);
+  });
+});
+
+describe("a recommender saved in the insight module drives decide in the engine module", () => {
+  const specDir = join(root, "tests/spec/");
+  const golden = JSON.parse(
+    readFileSync(`${specDir}decide/recommender-boosts-and-generates-cross-sell-and-upsell-offers.json`, "utf8"),
+  );
+
+  test("the browser-built model is the committed one, and attached it gives the golden decision with its reasons", () => {
+    const rec = Recommender.fromOrders(csv, { neighbours: 20 });
+    const bytes = rec.save();
+    rec.free();
+    assert.deepEqual(bytes, new Uint8Array(readFileSync(`${specDir}models/demo-orders.nxrc`)));
+    const engine = new Engine(readFileSync(`${specDir}models/demo-shop.json`, "utf8"));
+    try {
+      assert.equal(engine.attachRecommender(bytes), 17);
+      const decision = engine.decide(golden.request);
+      assert.deepEqual(decision.offers.map((o) => o.id), golden.expected.offerIds);
+      for (const [id, want] of Object.entries(golden.expected.scores)) {
+        close(decision.offers.find((o) => o.id === id).score, want, 1e-9 * want);
+      }
+      const scale = decision.offers.find((o) => o.id === "scale-bundle");
+      assert.deepEqual(plain(scale.propensity.boost), {
+        code: "cross_sell",
+        multiplier: 1 + 107 / 293,
+        reason: "bought together with kettle in 37% of orders",
+      });
+      const generated = decision.offers.find((o) => o.id === "upsell:grinder-basic");
+      assert.equal(generated.kind, "upsell");
+      assert.equal(generated.price, 9800);
+      assert.ok(generated.reasons.some((r) => r.code === "upsell" && r.text.startsWith("next tier up from kettle (9800 vs 6800")));
+      // Clicks on a generated offer are learned under its id.
+      engine.record({ type: "impression", offerId: "cross-sell:filter", count: 20 });
+      engine.record({ type: "click", offerId: "cross-sell:filter", count: 9 });
+      const after = engine.decide(golden.request).offers.find((o) => o.id === "cross-sell:filter");
+      close(after.score, 5 * golden.expected.scores["cross-sell:filter"], 1e-9);
+      assert.equal(engine.exportState().offers["cross-sell:filter"].total.clicks, 9);
+    } finally {
+      engine.free();
+    }
+  });
+
+  test("bad bytes and options throw invalid-model naming the field", () => {
+    const engine = new Engine(readFileSync(`${specDir}models/demo-shop.json`, "utf8"));
+    try {
+      throwsWith(() => engine.attachRecommender(new Uint8Array([78, 88, 82, 67, 9, 0])), "invalid-model", "recommender");
+      const bytes = new Uint8Array(readFileSync(`${specDir}models/demo-orders.nxrc`));
+      throwsWith(() => engine.attachRecommender(bytes, { upsellWieght: 1 }), "invalid-model", "recommender.options.upsellWieght");
+      assert.ok(!engine.decide(golden.request).offers.some((o) => o.id.includes(":")), "no recommender attached");
+    } finally {
+      engine.free();
+    }
   });
 });

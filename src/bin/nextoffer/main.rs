@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! nextoffer decide --model model.json --request request.json [--state state.json]
+//!                  [--recommender model.nxrc [--recommender-options options.json]]
 //! nextoffer check  --model model.json
 //! nextoffer merge-state a.json b.json [more.json ...]
 //! nextoffer similar orders.csv [--item ID] [--top K] [--basket order|customer] [--similarity cosine]
@@ -25,6 +26,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   nextoffer decide --model MODEL.json --request REQUEST.json [--state STATE.json]
+      [--recommender RECOMMENDER.nxrc [--recommender-options OPTIONS.json]]
   nextoffer check --model MODEL.json
   nextoffer merge-state STATE.json STATE.json [STATE.json ...]
   nextoffer similar ORDERS.csv [--item ID] [--top K] [--basket order|customer]
@@ -86,7 +88,13 @@ fn run(argv: &[String]) -> Result<String, Failure> {
     match command.as_str() {
         "decide" => decide(Args::parse(
             rest,
-            &["--model", "--request", "--state"],
+            &[
+                "--model",
+                "--request",
+                "--state",
+                "--recommender",
+                "--recommender-options",
+            ],
             &[],
         )?),
         "check" => check(Args::parse(rest, &["--model"], &[])?),
@@ -113,7 +121,23 @@ fn load_engine(args: &Args) -> Result<nextoffer::Engine, Failure> {
 }
 
 fn decide(args: Args) -> Result<String, Failure> {
-    let engine = load_engine(&args)?;
+    let mut engine = load_engine(&args)?;
+    if let Some(file) = args.optional("--recommender") {
+        // The binary model written by `similar --save` (or `Recommender.save()` in JavaScript).
+        let bytes =
+            std::fs::read(file).map_err(|e| Failure::Input(format!("{file}: cannot read: {e}")))?;
+        let options = match args.optional("--recommender-options") {
+            Some(options_file) => args::read_file(options_file)?,
+            None => String::new(),
+        };
+        engine
+            .attach_recommender_json(&bytes, &options)
+            .map_err(input_error(file))?;
+    } else if args.optional("--recommender-options").is_some() {
+        return Err(Failure::Usage(
+            "--recommender-options needs --recommender".to_owned(),
+        ));
+    }
     let request_file = args.required("--request")?;
     engine
         .decide_json(&args::read_file(request_file)?)

@@ -1,0 +1,135 @@
+// The Wasm side of the recommendation benchmark: `Recommender` of `nextoffer/insight` in Node, against the
+// peers' figures of the same run (www/bench/recommend_peer.py in BENCH_DIR/recommend_peer.txt):
+// - MovieLens 100k, users as baskets of the items they rated 4 or more: `rec.rules({ minSupport: 0.05,
+//   minConfidence: 0.5 })` (FP-growth, rules, and the rule objects handed to JavaScript) against mlxtend's
+//   fpgrowth + association_rules (target at least 5x faster);
+// - item-item cosine top-20 neighbours of every item: `Recommender.fromOrders(orders, { basket: "customer",
+//   neighbours: 20 })`, which also reads the 55,375 order objects and builds the baskets, against implicit's
+//   CosineRecommender(K=21).fit on a prepared matrix (target at most 3x slower);
+// - `rec.recommend({ cart, limit: 10 })` for one customer with a 5-item cart over a 10,000-item model built from
+//   200,000 synthetic orders (median of 20,000 calls, JSON in and out; target at most 100 us).
+// Prints `name: value unit` lines (medians after warm-up) and the ratios when the peer figures are there.
+//
+//   node www/bench/recommend_wasm.mjs [benchDir] [--runs N]
+// Needs `make build` and `make data`.
+
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Recommender } from "nextoffer/insight";
+
+const args = process.argv.slice(2);
+const runsAt = args.indexOf("--runs");
+const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 7;
+const benchDir = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs") ?? "bench-out";
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const timed = (n, fn) => {
+  fn();
+  const samples = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+};
+
+const inter = new URL("../../.cache/recbole/recbole/dataset_example/ml-100k/ml-100k.inter", import.meta.url);
+let movielens = null;
+if (existsSync(inter)) {
+  // Liked ratings as order objects: one basket per user (basket: "customer"), in time order as natively.
+  const rows = readFileSync(inter, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => line.split("\t"))
+    .filter((f) => Number(f[2]) >= 4)
+    .map((f) => ({ user: f[0], item: f[1], ts: Number(f[3]) }))
+    .sort((a, b) => a.ts - b.ts);
+  movielens = rows.map((r) => ({
+    customerId: r.user,
+    date: new Date(r.ts * 1000).toISOString().slice(0, 10),
+    productId: r.item,
+  }));
+} else {
+  console.error(`${inter.pathname} is missing: run \`make data\` (MovieLens benches skipped)`);
+}
+
+const figures = {};
+if (movielens) {
+  const build = () => Recommender.fromOrders(movielens, { basket: "customer", neighbours: 20 });
+  const rec = build();
+  console.log(`wasm_ml100k_baskets: ${rec.basketCount} baskets`);
+  const rules = rec.rules({ minSupport: 0.05, minConfidence: 0.5 });
+  console.log(`wasm_ml100k_rules_s005_c05: ${rules.length} rules`);
+  figures.rules = timed(Math.max(3, Math.ceil(runs / 2)), () => rec.rules({ minSupport: 0.05, minConfidence: 0.5 }));
+  console.log(`wasm_ml100k_fpgrowth_rules_s005_c05: ${figures.rules.toFixed(1)} ms`);
+  const neighbours = rec.similar("50", 20).length;
+  console.log(`wasm_ml100k_item_top20_of_item_50: ${neighbours} neighbours`);
+  rec.free();
+  figures.neighbours = timed(runs * 2, () => build().free());
+  console.log(`wasm_ml100k_item_top20_from_orders: ${figures.neighbours.toFixed(2)} ms (order objects, baskets, neighbours)`);
+}
+
+// A 10,000-item shop like benches/recommend.rs: 200,000 orders of 2 to 8 items drawn around skewed themes,
+// 50 categories, prices; a seeded generator so every run builds the same model.
+let state = 2026n;
+const next = () => {
+  state = (state * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
+  return Number(state >> 33n);
+};
+const below = (n) => next() % n;
+const sku = (i) => `sku-${String(i).padStart(5, "0")}`;
+const lines = ["customer_id,order_id,date,product_id,category,amount"];
+for (let order = 0; order < 200_000; order++) {
+  const theme = below(100) * below(100);
+  const len = 2 + below(7);
+  const day = new Date(Date.UTC(2024, 0, 1) + Math.floor(order / 500) * 86_400_000).toISOString().slice(0, 10);
+  for (let k = 0; k < len; k++) {
+    const item = (theme + below(100) * 100 + below(3)) % 10_000;
+    lines.push(`c${below(50_000)},o${order},${day},${sku(item)},cat-${item % 50},${100 + (item % 97) * 10}`);
+  }
+}
+const shopCsv = lines.join("\n");
+let start = performance.now();
+const shop = Recommender.fromOrders(shopCsv);
+console.log(`wasm_10k_build: ${(performance.now() - start).toFixed(1)} ms (CSV of ${lines.length - 1} lines)`);
+console.log(`wasm_10k_items: ${shop.itemCount} items`);
+const bytes = shop.save();
+console.log(`wasm_10k_model_size: ${(bytes.length / 1e6).toFixed(2)} MB`);
+const load = timed(10, () => Recommender.load(bytes).free());
+console.log(`wasm_10k_model_load: ${load.toFixed(2)} ms`);
+
+const carts = Array.from({ length: 2_000 }, () => Array.from({ length: 5 }, () => sku(below(10_000))));
+const samples = [];
+for (let round = 0; round < 11; round++) {
+  for (const cart of carts) {
+    const t0 = performance.now();
+    const out = shop.recommend({ cart, limit: 10 });
+    const t = performance.now() - t0;
+    if (round > 0) samples.push(t);
+    if (out.length === 0) throw new Error("no recommendation");
+  }
+}
+figures.recommend = median(samples) * 1000;
+console.log(`wasm_10k_recommend_cart5: ${figures.recommend.toFixed(1)} us (median of ${samples.length} calls; target 100 us)`);
+shop.free();
+
+const peerFile = join(benchDir, "recommend_peer.txt");
+const peer = existsSync(peerFile) ? readFileSync(peerFile, "utf8") : "";
+const peerFigure = (name) => {
+  const m = peer.match(new RegExp(`^${name}: ([\\d.]+) ms$`, "m"));
+  return m ? Number(m[1]) : null;
+};
+const mlxtend = peerFigure("mlxtend_ml100k_fpgrowth_rules_s005_c05");
+const implicit = peerFigure("implicit_ml100k_item_top20");
+if (mlxtend && figures.rules) {
+  console.log(`wasm_rules_vs_mlxtend: ${(mlxtend / figures.rules).toFixed(1)} x faster (target 5 x)`);
+}
+if (implicit && figures.neighbours) {
+  console.log(`wasm_neighbours_vs_implicit: ${(figures.neighbours / implicit).toFixed(2)} x the time of implicit's fit (target at most 3 x)`);
+}
+if (!mlxtend || !implicit) console.error(`recommend_wasm: peer figures missing in ${peerFile}; ratios not printed`);
