@@ -118,7 +118,9 @@ async function load(source) {
   const status = $("status");
   status.classList.remove("error");
   status.textContent = "";
-  for (const id of ["demo", "pick"]) /** @type {HTMLButtonElement} */ ($(id)).disabled = true;
+  // aria-disabled, not disabled: a disabled button drops the keyboard focus to the page's start.
+  for (const id of ["demo", "pick"]) $(id).setAttribute("aria-disabled", "true");
+  $("load").setAttribute("aria-busy", "true");
   showProgress("read", 0);
   try {
     summary = await call("load", { source });
@@ -147,7 +149,8 @@ async function load(source) {
     $("results").hidden = true;
   } finally {
     loading = false;
-    for (const id of ["demo", "pick"]) /** @type {HTMLButtonElement} */ ($(id)).disabled = false;
+    for (const id of ["demo", "pick"]) $(id).removeAttribute("aria-disabled");
+    $("load").removeAttribute("aria-busy");
   }
 }
 
@@ -359,7 +362,9 @@ async function requery(change) {
 
 $("lang").addEventListener("click", () => void switchLanguage());
 $("demo").addEventListener("click", () => void load({ demo: true }));
-$("pick").addEventListener("click", () => /** @type {HTMLInputElement} */ ($("file")).click());
+$("pick").addEventListener("click", () => {
+  if (!loading) /** @type {HTMLInputElement} */ ($("file")).click();
+});
 $("file").addEventListener("change", () => {
   const input = /** @type {HTMLInputElement} */ ($("file"));
   const file = input.files?.[0];

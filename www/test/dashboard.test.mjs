@@ -346,8 +346,11 @@ test("an orders file without the required columns shows the module's error and l
   assert.ok(status?.startsWith("Could not read the orders: ") && status.includes(expectedError.message), status ?? "");
   assert.equal(await page.isHidden("#results"), true);
   assert.equal(await page.isEnabled("#demo"), true);
-  await page.click("#demo");
+  // From the keyboard; the focus stays on the button through the load.
+  await page.focus("#demo");
+  await page.keyboard.press("Enter");
   await page.waitForSelector("#results:not([hidden]) #table-body tr", { timeout: 30000 });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "demo");
   assert.deepEqual(errors, []);
   await context.close();
 });
