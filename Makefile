@@ -63,6 +63,7 @@ deps-apt:
 		echo "deps: a Japanese font present"; \
 	else \
 		echo "deps: installing fonts-ipafont-gothic from Debian"; \
+		$(SUDO) apt-get update -q; \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q fonts-ipafont-gothic; \
 	fi
 
