@@ -251,6 +251,11 @@ load average ${edge.load ?? "?"} at its end.
 | Figure | Measured | Target | |
 | --- | --- | --- | --- |
 ${edgeRows.map((cells) => `| ${cells.join(" | ")} |`).join("\n")}
+
+Cold start is the model load on a fresh isolate: V8 runs new Wasm on its baseline compiler and optimizes hot
+functions in background threads, which on a busy two-core machine compete with the first calls; the same load
+is about 10 ms once optimized (the decide section above). The throughput and latency figures include the load
+generator and every other process on the machine; the load average says how busy it was.
 `;
     })();
 
