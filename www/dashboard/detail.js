@@ -1,7 +1,8 @@
 // The customer detail dialog: the customer's facts, the engine's actions with their reasons, the products
 // bought, and the recommender's upsell and cross-sell suggestions. Text is always set as text.
 
-import { formats, segmentLabel, t } from "./i18n.js";
+import { formats, nextPurchaseText, segmentLabel, t } from "./i18n.js";
+import { expectedNextDays } from "./store.js";
 import { $, heading } from "./dom.js";
 
 /** @typedef {import("./i18n.js").Locale} Locale */
@@ -35,7 +36,7 @@ export function renderDetail(d, locale) {
     [t(locale, "col.probabilityAlive"), f.pct(c.probabilityAlive)],
     [t(locale, "fact.churnRisk"), `${f.pct(c.churnRisk)} (${t(locale, `risk.${d.risk}`)})`],
     [t(locale, "fact.expectedPurchases"), f.dec(c.expectedPurchases)],
-    [t(locale, "col.expectedDaysToNext"), c.expectedDaysToNext === null ? "–" : t(locale, "inDays", { days: f.count(c.expectedDaysToNext) })],
+    [t(locale, "col.expectedDaysToNext"), nextPurchaseText(locale, c, f.count, expectedNextDays(c))],
     [t(locale, "col.loyaltyTier"), c.loyaltyTier ?? t(locale, "noTier")],
     [t(locale, "fact.points"), f.count(c.points)],
     [t(locale, "fact.categories"), c.categories.join(", ")],

@@ -57,6 +57,7 @@ const MESSAGES = {
     next: "Next page",
     pageSize: "Rows per page",
     inDays: "in {days} days",
+    unlikely: "unlikely (P(alive) below 5%)",
     noTier: "none",
     noAction: "no action",
     detail: "Customer {id}",
@@ -152,6 +153,7 @@ const MESSAGES = {
     next: "次のページ",
     pageSize: "1ページの行数",
     inDays: "{days}日後",
+    unlikely: "見込みなし（生存確率5%未満）",
     noTier: "なし",
     noAction: "対応なし",
     detail: "顧客 {id}",
@@ -322,4 +324,17 @@ export function actionReason(locale, actionId, c) {
     default:
       return "";
   }
+}
+
+/**
+ * The "next purchase" cell: a number of days, "unlikely" for a customer the models consider lapsed, or a dash.
+ * @param {Locale} locale
+ * @param {{ expectedDaysToNext: number | null, probabilityAlive: number | null }} c
+ * @param {(n: number) => string} count
+ * @param {number | null} days the result of `expectedNextDays(c)`
+ * @returns {string}
+ */
+export function nextPurchaseText(locale, c, count, days) {
+  if (days !== null) return t(locale, "inDays", { days: count(days) });
+  return c.expectedDaysToNext === null ? "–" : t(locale, "unlikely");
 }

@@ -7,8 +7,8 @@
 // marks: `dashboard:load` when a load starts, `dashboard:table` when the first table page is drawn,
 // `dashboard:charts` when the charts are; and measures of the main thread's drawing (`dashboard:render-*`).
 
-import { DEFAULT_DIR, PAGE_SIZES, SEGMENTS } from "./store.js";
-import { formats, pickLocale, segmentLabel, t } from "./i18n.js";
+import { DEFAULT_DIR, PAGE_SIZES, SEGMENTS, expectedNextDays } from "./store.js";
+import { formats, nextPurchaseText, pickLocale, segmentLabel, t } from "./i18n.js";
 import { barChart, histogramChart, lineChart } from "./charts.js";
 import { $, cell, dataTable } from "./dom.js";
 import { renderDetail } from "./detail.js";
@@ -264,7 +264,7 @@ async function renderTable() {
       segCell,
       cell(f.yen(c.lifetimeValue), "num"),
       cell(f.pct(c.probabilityAlive), "num"),
-      cell(c.expectedDaysToNext === null ? "–" : t(locale, "inDays", { days: f.count(c.expectedDaysToNext) }), "num"),
+      cell(nextPurchaseText(locale, c, f.count, expectedNextDays(c)), "num"),
       cell(c.loyaltyTier ?? t(locale, "noTier")),
       cell(r.action ? r.action.label : t(locale, "noAction")),
       cell(r.action ? r.action.reason : "", "reason"),

@@ -49,6 +49,22 @@ export function riskLevel(c) {
   return "low";
 }
 
+/** Below this probability of being alive, a customer's "next purchase" is not shown as a date. */
+export const UNLIKELY_ALIVE = 0.05;
+
+/**
+ * Expected days to the next purchase, or null when the models expect none: the models' figure assumes the
+ * customer is still active (1 / the posterior purchase rate), which would show a lapsed customer with
+ * P(alive) near 0 as due "in 14 days".
+ * @param {CustomerInsight} c
+ * @returns {number | null}
+ */
+export function expectedNextDays(c) {
+  if (c.expectedDaysToNext === null || c.expectedDaysToNext === undefined) return null;
+  if (c.probabilityAlive !== null && c.probabilityAlive !== undefined && c.probabilityAlive < UNLIKELY_ALIVE) return null;
+  return c.expectedDaysToNext;
+}
+
 /**
  * Sortable columns: each maps a customer to a number or string (null sorts last in both directions).
  * @type {Record<string, (c: CustomerInsight) => number | string | null>}
@@ -60,7 +76,7 @@ export const SORT_KEYS = {
   lifetimeValue: (c) => c.lifetimeValue,
   totalSpend: (c) => c.totalSpend,
   probabilityAlive: (c) => c.probabilityAlive,
-  expectedDaysToNext: (c) => c.expectedDaysToNext,
+  expectedDaysToNext: expectedNextDays,
   loyaltyTier: (c) => (c.loyaltyTier === null ? 0 : (TIER_ORDER[c.loyaltyTier] ?? 0)),
   daysSinceLast: (c) => c.daysSinceLast,
 };

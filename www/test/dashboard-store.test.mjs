@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { insight } from "nextoffer/insight";
-import { CustomerStore, csvField, histogram, purchasesByCustomer, riskLevel, toCsv } from "../dashboard/store.js";
+import { CustomerStore, csvField, expectedNextDays, histogram, purchasesByCustomer, riskLevel, toCsv } from "../dashboard/store.js";
 import { actionReason, pickLocale, t } from "../dashboard/i18n.js";
 import { generateEvents } from "../dashboard/generate-events.mjs";
 
@@ -50,6 +50,17 @@ test("risk is high for dormant customers even when the model gives them a probab
   assert.equal(riskLevel(/** @type {any} */ ({ dormant: false, churnRisk: 0.3 })), "medium");
   assert.equal(riskLevel(/** @type {any} */ ({ dormant: false, churnRisk: 0.1 })), "low");
   assert.equal(riskLevel(/** @type {any} */ ({ dormant: false, churnRisk: null })), "unknown");
+});
+
+test("a customer the models consider lapsed has no next-purchase date, and sorts after every dated one", () => {
+  const lapsed = run.customers.find((c) => c.probabilityAlive !== null && c.probabilityAlive < 0.05 && c.expectedDaysToNext !== null);
+  assert.ok(lapsed, "the demo data has lapsed repeat buyers");
+  assert.equal(expectedNextDays(lapsed), null);
+  const active = run.customers.find((c) => (c.probabilityAlive ?? 0) > 0.5 && c.expectedDaysToNext !== null);
+  assert.ok(active);
+  assert.equal(expectedNextDays(active), active.expectedDaysToNext);
+  const s = new CustomerStore([lapsed, active]);
+  assert.deepEqual(s.page({ sort: "expectedDaysToNext", dir: "asc" }).rows.map((c) => c.customerId), [active.customerId, lapsed.customerId]);
 });
 
 test("the call order puts every existing customer before every dormant one, each by rank", () => {

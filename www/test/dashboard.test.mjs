@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Engine, Recommender, insight, lift } from "nextoffer/insight";
-import { CHURN_REDUCTIONS, SEGMENTS, purchasesByCustomer, riskLevel } from "../dashboard/store.js";
+import { CHURN_REDUCTIONS, SEGMENTS, expectedNextDays, purchasesByCustomer, riskLevel } from "../dashboard/store.js";
 import { startDashboard } from "../bench/dashboard-browser.mjs";
 import { generateOrders } from "../bench/dashboard-orders.mjs";
 
@@ -115,7 +115,8 @@ describe("the dashboard on the demo orders", () => {
       assert.ok(row[2]?.startsWith(c.segment), `${c.customerId}: ${row[2]}`);
       assert.equal(row[3], yenText(c.lifetimeValue));
       assert.equal(row[4], pctText(c.probabilityAlive));
-      assert.equal(row[5], `in ${count.format(/** @type {number} */ (c.expectedDaysToNext))} days`);
+      const days = expectedNextDays(c);
+      assert.equal(row[5], days === null ? "unlikely (P(alive) below 5%)" : `in ${count.format(days)} days`);
       assert.equal(row[6], c.loyaltyTier ?? "none");
       const best = bestAction(c)[0];
       assert.equal(row[7], best ? best.title : "no action", c.customerId);
