@@ -11,7 +11,25 @@ import { StoreVersionError, WidgetStore } from "./store.js";
 import { css } from "./styles.js";
 import { formatPrice, labels, language, reasonText, safeUrl } from "./text.js";
 
+/** Events kept in memory for the next save; beyond it the oldest go (the store keeps 200 contacts anyway). */
+const MAX_PENDING = 1000;
+
+/**
+ * The union of two contact histories in time order, each contact once (a tab's pending contacts may already be
+ * in the stored history if an earlier save of that tab was written but not acknowledged).
+ * @param {Contact[]} stored
+ * @param {Contact[]} mine
+ * @returns {Contact[]}
+ */
+function mergeContacts(stored, mine) {
+  const key = (/** @type {Contact} */ c) => `${c.at}\u0000${c.offerId}\u0000${c.event}\u0000${c.placement ?? ""}`;
+  const seen = new Set(stored.map(key));
+  const merged = [...stored, ...mine.filter((c) => !seen.has(key(c)))];
+  return merged.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
 /** @typedef {import("nextoffer/web").Model} Model */
+/** @typedef {import("nextoffer/web").Contact} Contact */
 /** @typedef {import("nextoffer/web").CustomerData} CustomerData */
 /** @typedef {import("nextoffer/web").Decision} Decision */
 /** @typedef {import("nextoffer/web").RankedOffer} RankedOffer */
@@ -246,7 +264,10 @@ export class NextofferOffers extends Base {
     } catch {
       // storage unavailable: nothing stored either
     }
-    if (this.#shared) this.#shared.store = null;
+    if (this.#shared) {
+      this.#shared.store = null;
+      this.#shared.storeKey = null;
+    }
   }
 
   // ------------------------------------------------------------------------------------------ deciding
@@ -313,33 +334,45 @@ export class NextofferOffers extends Base {
     if (shared.storeKey === this.storeKey) return;
     shared.storeKey = this.storeKey;
     shared.store = null;
-    try {
-      const store = new WidgetStore(this.storeKey);
-      const stored = store.load();
-      if (!shared.merged.has(this.storeKey)) {
-        if (stored?.learned) shared.engine.mergeState(stored.learned);
-        if (stored) shared.contacts = [...stored.contacts, ...shared.contacts];
-        shared.merged.add(this.storeKey);
-      }
-      shared.store = store;
-      this.#save(shared);
-    } catch (err) {
-      const code = err instanceof StoreVersionError ? "store-version" : "store";
-      this.#emit("nextoffer-error", { code, message: err instanceof Error ? err.message : String(err) });
-    }
+    shared.store = new WidgetStore(this.storeKey);
+    this.#save(shared);
   }
 
-  /** @param {Shared} shared */
+  /**
+   * Saves what the page learned. The stored state is read again first, since another tab of the site may have
+   * saved since: the engine becomes that state plus this page's pending events, and that is what is written.
+   * @param {Shared} shared
+   */
   #save(shared) {
     const store = shared.store;
     if (!store || !this.consent) return;
+    let stored;
+    try {
+      stored = store.load();
+    } catch (err) {
+      const code = err instanceof StoreVersionError ? "store-version" : "store";
+      this.#emit("nextoffer-error", { code, message: err instanceof Error ? err.message : String(err) });
+      // Stop using a store this widget cannot read (a newer widget's, say): one error, never an overwrite.
+      shared.store = null;
+      return;
+    }
+    const engine = shared.engine;
+    try {
+      engine.importState(stored?.learned ?? shared.emptyState);
+    } catch {
+      // A stored state this model cannot take (saved under another model): start from nothing.
+      engine.importState(shared.emptyState);
+    }
+    for (const { event } of shared.pending) engine.record(event);
+    shared.contacts = mergeContacts(stored?.contacts ?? [], shared.pending.map((p) => p.contact));
     let ok = false;
     try {
-      ok = store.save({ learned: shared.engine.exportState(), contacts: shared.contacts });
+      ok = store.save({ learned: engine.exportState(), contacts: shared.contacts });
     } catch {
       ok = false;
     }
-    if (!ok) this.#emit("nextoffer-error", { code: "store", message: "local storage refused the write" });
+    if (ok) shared.pending = [];
+    else this.#emit("nextoffer-error", { code: "store", message: "local storage refused the write" });
   }
 
   /**
@@ -356,20 +389,26 @@ export class NextofferOffers extends Base {
     const at = new Date().toISOString();
     const placement = this.placement;
     const segment = this.customer?.attributes?.segment;
+    /** @type {import("nextoffer/web").FeedbackEvent} */
+    const event = {
+      type,
+      offerId: offer.id,
+      ...(typeof segment === "string" ? { segment } : {}),
+      ...(decision ? { decisionId: decision.decisionId } : {}),
+      placement,
+      at,
+    };
     try {
-      shared.engine.record({
-        type,
-        offerId: offer.id,
-        ...(typeof segment === "string" ? { segment } : {}),
-        ...(decision ? { decisionId: decision.decisionId } : {}),
-        placement,
-        at,
-      });
+      shared.engine.record(event);
     } catch (err) {
       this.#emit("nextoffer-error", { code: "engine", message: err instanceof Error ? err.message : String(err) });
       return true;
     }
-    shared.contacts.push({ offerId: offer.id, event: type, at, placement });
+    const contact = { offerId: offer.id, event: type, at, placement };
+    shared.contacts.push(contact);
+    shared.pending.push({ event, contact });
+    // Without consent nothing is saved: keep the latest events only, as the store itself would.
+    if (shared.pending.length > MAX_PENDING) shared.pending.splice(0, shared.pending.length - MAX_PENDING);
     this.#save(shared);
     return this.#emit(
       `nextoffer-${type}`,

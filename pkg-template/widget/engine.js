@@ -55,10 +55,13 @@ function engineModule() {
 
 /**
  * One loaded model and what the page learned with it.
- * `merged` names the store keys whose stored state is already in the engine (consent withdrawn and given
- * again must not add the stored counts twice).
+ * `pending` holds what this page recorded since its last successful save, and `emptyState` the engine's state
+ * before anything was recorded: each save rebuilds the engine as the stored state plus the pending events, so
+ * two tabs saving in turn both keep their counts, and consent given twice never adds the stored counts twice.
+ * @typedef {{ event: import("nextoffer/web").FeedbackEvent, contact: Contact }} PendingEvent
  * @typedef {{ engine: Engine, contacts: Contact[], storeKey: string | null,
- *   store: import("./store.js").WidgetStore | null, merged: Set<string> }} Shared
+ *   store: import("./store.js").WidgetStore | null, pending: PendingEvent[],
+ *   emptyState: import("nextoffer/web").LearnedState }} Shared
  */
 
 /** @type {Map<string, Promise<Shared>>} */
@@ -108,7 +111,8 @@ async function load(model) {
   const modelText = typeof model === "string" ? fetchModel(model) : Promise.resolve(model);
   const [mod, source] = await Promise.all([engineModule(), modelText]);
   try {
-    return { engine: new mod.Engine(source), contacts: [], storeKey: null, store: null, merged: new Set() };
+    const engine = new mod.Engine(source);
+    return { engine, contacts: [], storeKey: null, store: null, pending: [], emptyState: engine.exportState() };
   } catch (err) {
     throw new WidgetError("model", `the model is not valid: ${err instanceof Error ? err.message : err}`, err);
   }

@@ -411,6 +411,37 @@ describe("consent and the local store", () => {
     await context.close();
   });
 
+  test("two tabs that learn at the same time both keep their clicks in the store", async () => {
+    const { context, page: first } = await openPage();
+    const second = await context.newPage();
+    await second.goto(first.url());
+    const attributes = { model: "/demo/model.json", placement: "cart", limit: "3", consent: "" };
+    await mount(first, { attributes });
+    await mount(second, { attributes });
+    const shown = (await cards(first)).cards.map((c) => c.id);
+    assert.deepEqual((await cards(second)).cards.map((c) => c.id), shown, "both tabs start from the same state");
+    for (const page of [first, second]) {
+      await page.evaluate(() => document.addEventListener("nextoffer-click", (e) => e.preventDefault()));
+    }
+    // Each tab clicks a different offer; the second tab's save must not drop the first tab's click.
+    await first.locator(`nextoffer-offers [data-offer-id="${shown[0]}"] [part=link]`).click();
+    await second.locator(`nextoffer-offers [data-offer-id="${shown[1]}"] [part=link]`).click();
+    const third = await context.newPage();
+    await third.goto(first.url());
+    await mount(third, { attributes });
+    const learned = (await cards(third)).offers;
+    const successes = (id) => learned.find((o) => o.id === id)?.propensity.successes;
+    assert.equal(successes(shown[0]), 1, "the first tab's click");
+    assert.equal(successes(shown[1]), 1, "the second tab's click");
+    const contacts = await third.evaluate(() => {
+      const ptr = localStorage.getItem("nextoffer:ptr");
+      return JSON.parse(JSON.parse(localStorage.getItem(`nextoffer:${ptr}`)).data).contacts;
+    });
+    const clicks = contacts.filter((c) => c.event === "click").map((c) => c.offerId).sort();
+    assert.deepEqual(clicks, [shown[0], shown[1]].sort());
+    await context.close();
+  });
+
   test("the store keeps the previous state when a write is cut short or a slot is damaged", async () => {
     const { context, page } = await openPage();
     const result = await page.evaluate(async () => {
