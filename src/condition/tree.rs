@@ -167,17 +167,30 @@ pub(crate) trait Cost {
 }
 
 /// Orders by cost, keeping the author's order among equal costs. An insertion sort: these lists are short,
-/// and it is far smaller in Wasm than the standard library's sorts.
-pub(crate) fn cheapest_first<T: Cost>(items: Vec<T>) -> Vec<T> {
-    let mut keyed: Vec<(u32, T)> = items.into_iter().map(|item| (item.cost(), item)).collect();
-    for i in 1..keyed.len() {
+/// and it is far smaller in Wasm than the standard library's sorts. It sorts in place, with the costs of
+/// lists of up to 16 items on the stack: a model's conditions make thousands of these lists as it loads.
+pub(crate) fn cheapest_first<T: Cost>(mut items: Vec<T>) -> Vec<T> {
+    let mut stack = [0u32; 16];
+    let mut heap = Vec::new();
+    let costs: &mut [u32] = match stack.get_mut(..items.len()) {
+        Some(costs) => costs,
+        None => {
+            heap.resize(items.len(), 0);
+            &mut heap
+        }
+    };
+    for (cost, item) in costs.iter_mut().zip(&items) {
+        *cost = item.cost();
+    }
+    for i in 1..items.len() {
         let mut j = i;
-        while j > 0 && keyed.get(j - 1).map(|k| k.0) > keyed.get(j).map(|k| k.0) {
-            keyed.swap(j - 1, j);
+        while j > 0 && costs.get(j - 1) > costs.get(j) {
+            costs.swap(j - 1, j);
+            items.swap(j - 1, j);
             j -= 1;
         }
     }
-    keyed.into_iter().map(|(_, item)| item).collect()
+    items
 }
 
 impl Cost for Node {
