@@ -184,10 +184,11 @@ impl RecommenderApi {
         ))
     }
 
-    /// Association rules by FP-growth over the baskets, sorted by `sort` (default lift): `[{ antecedents,
-    /// consequents, count, antecedentSupport, consequentSupport, support, confidence, lift, leverage,
-    /// conviction }]`. A loaded model has no baskets: `no-baskets`.
-    pub fn rules(&self, options: Option<&Value>) -> Result<Value, ApiError> {
+    /// Association rules by FP-growth over the baskets, sorted by `sort` (default lift), at most `limit` of
+    /// them, and how many there are in all: `([{ antecedents, consequents, count, antecedentSupport,
+    /// consequentSupport, support, confidence, lift, leverage, conviction }], total)`. A loaded model has no
+    /// baskets: `no-baskets`.
+    pub fn rules(&self, options: Option<&Value>) -> Result<(Value, usize), ApiError> {
         let o = rules_options(options)?;
         let baskets = self.baskets.as_ref().ok_or_else(|| {
             ApiError::new(
@@ -214,8 +215,16 @@ impl RecommenderApi {
         )
         .map_err(invalid)?;
         rules.sort_by(o.sort);
-        Ok(Value::Array(
-            rules.iter().map(|r| r.to_value(baskets.items())).collect(),
+        let total = rules.len();
+        Ok((
+            Value::Array(
+                rules
+                    .iter()
+                    .take(o.limit.unwrap_or(usize::MAX))
+                    .map(|r| r.to_value(baskets.items()))
+                    .collect(),
+            ),
+            total,
         ))
     }
 }

@@ -366,13 +366,15 @@ pub(crate) fn suggest_request(value: Option<&Value>) -> Result<SuggestRequest, A
     Ok(out)
 }
 
-/// Options of `rules`: `{ minSupport?, minConfidence?, minLift?, maxLength?, sort? }`.
+/// Options of `rules`: `{ minSupport?, minConfidence?, minLift?, maxLength?, sort?, limit? }`.
 pub(crate) struct RulesOptions {
     pub(crate) min_support: f64,
     pub(crate) min_confidence: f64,
     pub(crate) min_lift: f64,
     pub(crate) max_len: Option<usize>,
     pub(crate) sort: RuleMetric,
+    /// At most this many rules are returned (the best by `sort`); all are generated and counted.
+    pub(crate) limit: Option<usize>,
 }
 
 pub(crate) fn rules_options(value: Option<&Value>) -> Result<RulesOptions, ApiError> {
@@ -386,6 +388,7 @@ pub(crate) fn rules_options(value: Option<&Value>) -> Result<RulesOptions, ApiEr
             "minLift",
             "maxLength",
             "sort",
+            "limit",
         ],
     )?;
     let min_support = f.ranged("minSupport", 0.0, 1.0)?.unwrap_or(0.01);
@@ -408,6 +411,7 @@ pub(crate) fn rules_options(value: Option<&Value>) -> Result<RulesOptions, ApiEr
                 RuleMetric::parse,
             )?
             .unwrap_or(RuleMetric::Lift),
+        limit: f.count("limit", 0)?,
     })
 }
 

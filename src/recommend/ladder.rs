@@ -271,9 +271,13 @@ impl Ladders {
             a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).is_lt()
         });
         levels.dedup();
+        // `levels` is sorted by (tiered, level): a candidate's rung is the number of levels of its kind up to
+        // its own, found by two binary searches rather than a scan of every level per candidate.
         for c in candidates.iter_mut() {
             let l = level(c.1);
-            c.0 = levels.iter().filter(|x| x.0 == l.0 && x.1 <= l.1).count() as u32;
+            let start = levels.partition_point(|x| !x.0 && l.0);
+            let end = levels.partition_point(|x| (!x.0 && l.0) || (x.0 == l.0 && x.1 <= l.1));
+            c.0 = end.saturating_sub(start) as u32;
         }
         let margin_amount = |it: &LadderItem| it.margin.map(|m| m * it.price);
         top_k_by(&mut candidates, limit, &|a, b| {

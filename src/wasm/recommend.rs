@@ -122,6 +122,8 @@ export interface RulesOptions {
   maxLength?: number;
   /** Sort key, descending (default "lift"). */
   sort?: "support" | "confidence" | "lift" | "leverage" | "conviction";
+  /** At most this many rules are returned, the best by `sort` (all are generated; `total` counts them). */
+  limit?: number;
 }
 
 /** An association rule. `conviction` is null when infinite (confidence 1). */
@@ -201,7 +203,7 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "SimilarItem[]")]
     pub type SimilarItems;
     /// Rules.
-    #[wasm_bindgen(typescript_type = "AssociationRule[]")]
+    #[wasm_bindgen(typescript_type = "AssociationRule[] & { total: number }")]
     pub type AssociationRules;
     /// Lift per offer.
     #[wasm_bindgen(typescript_type = "OfferLift[]")]
@@ -294,14 +296,18 @@ impl WasmRecommender {
         Ok(output(&list)?.unchecked_into())
     }
 
-    /// Association rules by FP-growth. Throws `invalid-options`, or `no-baskets` on a loaded model.
+    /// Association rules by FP-growth, with `total` (the number of rules before `limit`). Throws
+    /// `invalid-options`, or `no-baskets` on a loaded model.
     pub fn rules(&self, options: Option<RulesOptionsInput>) -> Result<AssociationRules, JsValue> {
         let options = optional(options.as_ref().map(|o| o.as_ref()), "options")?;
-        let list = self
+        let (list, total) = self
             .inner
             .rules(options.as_ref())
             .map_err(|e| api_error(&e))?;
-        Ok(output(&list)?.unchecked_into())
+        let array = output(&list)?;
+        // Reflect::set only fails on frozen or exotic objects; a fresh array is neither.
+        let _ = js_sys::Reflect::set(&array, &"total".into(), &JsValue::from_f64(total as f64));
+        Ok(array.unchecked_into())
     }
 
     /// How many items the model knows.

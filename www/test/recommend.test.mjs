@@ -112,6 +112,10 @@ describe("the demo orders agree with the native CLI", () => {
       if (want.conviction === null) assert.equal(r.conviction, null);
       else close(r.conviction, want.conviction);
     });
+    assert.equal(wasm.total, wasm.length);
+    const top = rec.rules({ minSupport: 0.01, minConfidence: 0.2, limit: 3 });
+    assert.equal(top.total, native.rules.length);
+    assert.deepEqual(plain(top), plain(wasm.slice(0, 3)));
     const capped = rec.rules({ minSupport: 0.01, minConfidence: 0.2, maxLength: 2, minLift: 2 });
     assert.ok(capped.length > 0 && capped.length < wasm.length);
     assert.ok(capped.every((r) => r.antecedents.length + r.consequents.length <= 2 && r.lift >= 2));
