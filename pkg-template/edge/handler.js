@@ -68,15 +68,39 @@ export function createEdgeHandler(engineModule, options = {}) {
   // A model given as a value loads now, while the isolate starts (in Workers, during the TLS handshake that
   // precedes the first request; CPU work is allowed at global scope, I/O is not), so no request waits for it.
   // A load error is kept for the requests to report, never thrown at startup: it would stop the Worker.
+  // A recommender given as a function of `env` is attached by the first request.
+  let attached = options.recommender === undefined || options.recommender === null;
   const staticModel =
     typeof options.model === "string" || (typeof options.model === "object" && options.model !== null);
   if (staticModel && !engineModule.ready) {
     try {
-      engine = new engineModule.Engine(/** @type {import("../web/nextoffer.js").Model | string} */ (options.model));
+      const model = /** @type {import("../web/nextoffer.js").Model | string} */ (options.model);
+      const loaded = new engineModule.Engine(model);
+      if (!attached && typeof options.recommender !== "function") {
+        const extra = options.recommenderOptions;
+        attachRecommender(loaded, options.recommender, typeof extra === "function" ? undefined : extra);
+        attached = true;
+      }
+      engine = loaded;
     } catch (err) {
       failedAt = Date.now();
       failure = err;
     }
+  }
+
+  /**
+   * Attaches a saved recommender (the insight module's `Recommender.save()` bytes) to the engine.
+   * @param {Engine} target
+   * @param {unknown} bytes
+   * @param {unknown} extra
+   */
+  function attachRecommender(target, bytes, extra) {
+    const view = bytes instanceof Uint8Array ? bytes
+      : ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      : bytes instanceof ArrayBuffer ? new Uint8Array(bytes)
+      : null;
+    if (!view) throw new TypeError("the recommender must be bytes (an ArrayBuffer or a typed array)");
+    target.attachRecommender(view, /** @type {never} */ (extra ?? undefined));
   }
 
   /** @param {unknown} env */
@@ -91,7 +115,7 @@ export function createEdgeHandler(engineModule, options = {}) {
    */
   function ready(env) {
     if (broken) return Promise.reject(new HttpError(503, "engine-failed", "the engine failed in this isolate"));
-    if (engine) return Promise.resolve(engine);
+    if (engine && attached) return Promise.resolve(engine);
     if (!loading) {
       if (failedAt && Date.now() - failedAt < RETRY_MS) {
         const message = `the model could not be loaded: ${describe(failure)}`;
@@ -99,8 +123,14 @@ export function createEdgeHandler(engineModule, options = {}) {
       }
       loading = (async () => {
         await engineModule.ready?.();
-        const model = await loadModel(options, env);
-        const loaded = new engineModule.Engine(model);
+        const loaded = engine ?? new engineModule.Engine(await loadModel(options, env));
+        if (!attached) {
+          const spec = options.recommender;
+          const bytes = typeof spec === "function" ? await spec(env) : spec;
+          const extra = options.recommenderOptions;
+          if (bytes) attachRecommender(loaded, bytes, typeof extra === "function" ? await extra(env) : extra);
+          attached = true;
+        }
         engine = loaded;
         return loaded;
       })();

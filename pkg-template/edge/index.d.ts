@@ -1,5 +1,5 @@
 // `nextoffer/edge`: a fetch handler for Cloudflare Workers (workerd), Node 20+, Deno, Vercel and Netlify edge.
-import type { Decision, Model } from "../web/nextoffer.js";
+import type { AttachRecommenderOptions, Decision, Model } from "../web/nextoffer.js";
 
 /** What the handler needs of a key-value store. A Cloudflare `KVNamespace` is one; so is `memoryStore()`. */
 export interface ProfileStore {
@@ -33,6 +33,14 @@ export interface EdgeOptions {
   modelUrl?: string | ((env: unknown) => string);
   /** The model as text under a key of a store (default: key `"model"` of the profile store). */
   modelKv?: { binding?: StoreOption; key?: string };
+  /**
+   * A recommender saved by the insight module (`Recommender.save()`, or the CLI's `similar --save`), attached to
+   * the engine so that decisions boost and generate cross-sell and upsell offers: its bytes, or a function of
+   * `env` resolving them (a data binding, a KV value read with `{ type: "arrayBuffer" }`), or nothing.
+   */
+  recommender?: BufferSource | ((env: unknown) => BufferSource | null | undefined | Promise<BufferSource | null | undefined>) | null;
+  /** The options of `engine.attachRecommender`, or a function of `env` resolving them. */
+  recommenderOptions?: AttachRecommenderOptions | ((env: unknown) => AttachRecommenderOptions | undefined);
   /**
    * The profile store: customer profiles under `profile:<id>` (the engine's `CustomerData` as JSON) and contact
    * histories under `contacts:<id>` (a JSON array of contacts, appended by `POST /v1/events`).

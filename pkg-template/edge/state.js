@@ -181,10 +181,20 @@ export class StateSync {
     await this.flush(store);
     const peers = await this.peerStates(store);
     engine.importState(this.own);
-    for (const state of peers) engine.mergeState(state);
-    this.peers = peers.length;
+    let merged = 0;
+    for (const state of peers) {
+      try {
+        engine.mergeState(state);
+        merged++;
+      } catch (err) {
+        // A snapshot the engine rejects (another format or version, counts that do not add up) is left out
+        // rather than blocking every other isolate's counts; a Wasm trap is not a bad snapshot.
+        if (err instanceof WebAssembly.RuntimeError) throw err;
+      }
+    }
+    this.peers = merged;
     this.syncedAt = Date.now();
-    return { isolate: this.isolateId, peers: peers.length, seq: this.seq };
+    return { isolate: this.isolateId, peers: merged, seq: this.seq };
   }
 }
 

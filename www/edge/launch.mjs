@@ -40,9 +40,15 @@ export function freePort(host = "127.0.0.1") {
  * @param {string} distDir
  * @param {string | undefined} model
  */
-function configText(configDir, distDir, model, v8Flags) {
+function configText(configDir, distDir, model, v8Flags, recommender) {
   let text = readFileSync(join(here, "edge.capnp"), "utf8");
   if (v8Flags?.length) text = text.replace("const config :Workerd.Config = (", `$&\n  v8Flags = ${JSON.stringify(v8Flags)},`);
+  if (recommender) {
+    // The recommender's bytes as a data binding, and its options as a JSON binding, of the edge Workers.
+    const options = recommender.options ? `\n    (name = "RECOMMENDER_OPTIONS", json = ${JSON.stringify(JSON.stringify(recommender.options))}),` : "";
+    const binding = `(name = "RECOMMENDER", data = embed ${JSON.stringify(resolve(recommender.file))}),${options}`;
+    text = text.replace('(name = "STORE", kvNamespace = "store"),', `$&\n    ${binding}`);
+  }
   return text.replace(/embed "([^"]+)"/g, (_, path) => {
     let target;
     if (path === DEFAULT_MODEL && model) target = resolve(model);
@@ -98,9 +104,11 @@ async function waitForPort(host, port, timeoutMs) {
 
 /**
  * Starts workerd with the demo Worker.
- * @param {{ host?: string, port?: number, model?: string, distDir?: string, v8Flags?: string[], log?: boolean, timeoutMs?: number }} [options]
+ * @param {{ host?: string, port?: number, model?: string, distDir?: string, v8Flags?: string[], log?: boolean,
+ *   timeoutMs?: number, recommender?: { file: string, options?: object } }} [options]
  *   `port` 0 (the default here) picks free ports; `model` replaces the demo model; `distDir` reuses a bundle;
- *   `v8Flags` go into the config (the benchmark compares Wasm compiled ahead by TurboFan, `--no-liftoff`).
+ *   `v8Flags` go into the config (the benchmark compares Wasm compiled ahead by TurboFan, `--no-liftoff`);
+ *   `recommender` binds a saved recommender (and its attach options) to the edge Workers.
  * @returns {Promise<{ url: string, urlB: string, storeUrl: string, adminToken: string, pid: number | undefined,
  *   spawnedAt: number, listeningMs: number, bundle: Awaited<ReturnType<typeof buildWorker>> | null,
  *   close(): Promise<void> }>}
@@ -111,7 +119,7 @@ export async function startEdge(options = {}) {
   const distDir = options.distDir ?? join(work, "dist");
   const bundle = options.distDir ? null : await buildWorker(distDir);
   const configFile = join(work, "edge.capnp");
-  writeFileSync(configFile, configText(work, distDir, options.model, options.v8Flags));
+  writeFileSync(configFile, configText(work, distDir, options.model, options.v8Flags, options.recommender));
   const adminToken = randomBytes(12).toString("hex");
 
   for (let attempt = 0; ; attempt++) {

@@ -5,10 +5,14 @@ import { createHandler, defaultIdentify } from "nextoffer/edge";
 // The model as text (a text module of edge.capnp): loaded while the isolate starts, not by the first request.
 import model from "demo-model.json";
 
-/** @typedef {{ STORE: import("nextoffer/edge").ProfileStore, ORIGIN: { fetch(r: Request): Promise<Response> }, ADMIN_TOKEN?: string }} Env */
+/** @typedef {{ STORE: import("nextoffer/edge").ProfileStore, ORIGIN: { fetch(r: Request): Promise<Response> }, ADMIN_TOKEN?: string,
+ *   RECOMMENDER?: ArrayBuffer, RECOMMENDER_OPTIONS?: import("nextoffer").AttachRecommenderOptions }} Env */
 
 const handler = createHandler({
   model,
+  // A recommender, when the config binds one (launch.mjs --recommender FILE): a data binding of its bytes.
+  recommender: (env) => /** @type {Env} */ (env).RECOMMENDER ?? null,
+  recommenderOptions: (env) => /** @type {Env} */ (env).RECOMMENDER_OPTIONS,
   profiles: "STORE",
   origin: "ORIGIN",
   slots: { hero: { placement: "home", limit: 1 }, cart: { placement: "cart", limit: 3 } },

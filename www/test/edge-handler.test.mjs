@@ -214,6 +214,20 @@ describe("learned state through the store", () => {
     };
   }
 
+  test("a peer snapshot the engine rejects is left out, and the other peers still merge", async () => {
+    const store = memoryStore();
+    await store.put(keys.snapshot("bad", 1), JSON.stringify({ format: "nextoffer-state", version: 2, offers: {} }));
+    await store.put(keys.head("bad"), JSON.stringify({ key: keys.snapshot("bad", 1), seq: 1 }));
+    const a = createHandler({ model: modelText, profiles: store, state: { isolateId: "a" } });
+    const b = createHandler({ model: modelText, profiles: store, adminToken: "t", state: { isolateId: "b" } });
+    await a.fetch(post("/v1/events", { events: clicks("mug", 4) }));
+    await a.sync();
+    await b.sync();
+    const report = await (await b.fetch(new Request("http://edge.test/v1/state", { headers: { authorization: "Bearer t" } }))).json();
+    assert.equal(report.peers, 1);
+    assert.equal(report.state.offers.mug.total.clicks, 4);
+  });
+
   test("a crash after the snapshot but before the pointer leaves readers on the previous snapshot", async () => {
     const base = memoryStore();
     const a = createHandler({ model: modelText, profiles: base, state: { isolateId: "a", store: failingOnce(base, /$^/) } });

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { Engine } from "nextoffer";
 import { getKv, putKv, startEdge } from "../edge/launch.mjs";
@@ -29,20 +30,39 @@ const work = mkdtempSync(join(tmpdir(), "nextoffer-edge-test-"));
 writeFileSync(join(work, "model.json"), modelText);
 writeFileSync(join(work, "broken.json"), "{ this is not a model");
 
+const cases = goldenDecideCases();
+// The golden cases of the other models each get a Worker of their own (the coffee-shop ones use `edge`).
+// A case with a recommender needs a Worker with that recommender bound: one Worker per model and recommender.
+const workerKey = (c) => [c.model, c.recommender ?? "", JSON.stringify(c.recommenderOptions ?? null)].join("|");
+const otherWorkers = [...new Map(cases.map((c) => [workerKey(c), c])).values()].filter((c) => workerKey(c) !== "coffee-shop||null");
+const specModelText = (name) => readFileSync(new URL(`../../tests/spec/models/${name}.json`, import.meta.url), "utf8");
+
 /** @type {Awaited<ReturnType<typeof startEdge>>} */
 let edge;
 /** @type {Awaited<ReturnType<typeof startEdge>>} */
 let broken;
+/** Workers by model and recommender. @type {Map<string, { edge: Awaited<ReturnType<typeof startEdge>>, text: string }>} */
+const byModel = new Map();
 
 before(async () => {
+  const others = otherWorkers.map(async (c, i) => {
+    const file = join(work, `${c.model}-${i}.json`);
+    writeFileSync(file, specModelText(c.model));
+    const recommender = c.recommender
+      ? { file: fileURLToPath(new URL(`../../tests/spec/models/${c.recommender}.nxrc`, import.meta.url)), options: c.recommenderOptions }
+      : undefined;
+    byModel.set(workerKey(c), { edge: await startEdge({ model: file, recommender }), text: specModelText(c.model) });
+  });
   [edge, broken] = await Promise.all([
     startEdge({ model: join(work, "model.json") }),
     startEdge({ model: join(work, "broken.json") }),
+    ...others,
   ]);
+  byModel.set("coffee-shop||null", { edge, text: modelText });
 });
 
 after(async () => {
-  await Promise.all([edge?.close(), broken?.close()]);
+  await Promise.all([edge?.close(), broken?.close(), ...[...byModel.values()].map((m) => m.edge.close())]);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -73,23 +93,27 @@ describe("workerd: POST /v1/decide", () => {
     engine.free();
   });
 
-  const cases = goldenDecideCases();
   test("the golden cases exist", () => assert.ok(cases.length >= 10));
   for (const [index, c] of cases.entries()) {
     test(`golden case through workerd: ${c.name.replace(/\.json$/, "").replaceAll("-", " ")}`, async () => {
-      assert.equal(c.model, "coffee-shop");
+      const target = byModel.get(workerKey(c));
+      assert.ok(target, `a Worker for the model ${c.model}`);
       // Each case gets its own customer id: the cases reuse ids with different profiles.
       const { contacts, ...profile } = c.request.customer ?? {};
       const id = c.request.customer ? `golden-${index}` : undefined;
       const nodeRequest = id ? { ...c.request, customer: { ...c.request.customer, id } } : c.request;
       const { customer: _, ...rest } = c.request;
       if (id) {
-        await putKv(edge.storeUrl, `profile:${id}`, { ...profile, id });
-        await putKv(edge.storeUrl, `contacts:${id}`, contacts ?? []);
+        await putKv(target.edge.storeUrl, `profile:${id}`, { ...profile, id });
+        await putKv(target.edge.storeUrl, `contacts:${id}`, contacts ?? []);
       }
-      const response = await post(`${edge.url}/v1/decide`, id ? { customer: { id }, ...rest } : rest);
+      const response = await post(`${target.edge.url}/v1/decide`, id ? { customer: { id }, ...rest } : rest);
       const body = await response.json();
-      const engine = new Engine(modelText);
+      const engine = new Engine(target.text);
+      if (c.recommender) {
+        const bytes = readFileSync(new URL(`../../tests/spec/models/${c.recommender}.nxrc`, import.meta.url));
+        engine.attachRecommender(bytes, c.recommenderOptions);
+      }
       try {
         if (c.expectedError) {
           assert.throws(() => engine.decide(nodeRequest), (err) => err.code === c.expectedError.code);
