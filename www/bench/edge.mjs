@@ -80,6 +80,20 @@ function summary(r) {
   };
 }
 
+/**
+ * CPU time (user + system) of a process so far, in ms, from /proc (Linux); `null` elsewhere.
+ * @param {number | undefined} pid
+ */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : null; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -99,7 +113,11 @@ try {
   engine.free();
   if (JSON.stringify(decision) !== JSON.stringify(expected)) throw new Error("the Worker and the Node build disagree on the bench request");
   await load({ url: `${edge.url}/v1/decide`, method: "POST", headers: { "content-type": "application/json" }, body, duration: 2 });
+  const cpu0 = cpuMs(edge.pid);
   decideRun = summary(await load({ url: `${edge.url}/v1/decide`, method: "POST", headers: { "content-type": "application/json" }, body }));
+  // workerd serves from one thread: its CPU time per decision says how many decisions a free core would serve.
+  const cpu1 = cpuMs(edge.pid);
+  if (cpu0 !== null && cpu1 !== null) decideRun.workerdCpuUsPerRequest = ((cpu1 - cpu0) * 1000) / decideRun.requests;
   const pageUrl = `${edge.url}/?customer=${encodeURIComponent(profile.id)}`;
   const page = await (await fetch(pageUrl)).text();
   if (!page.includes("nextoffer-offers")) throw new Error("the bench page was not personalized");
@@ -201,6 +219,9 @@ writeFileSync(join(benchDir, "edge.json"), JSON.stringify(result, null, 2));
 const f = (n, digits = 2) => n.toFixed(digits);
 console.log(`edge bench: ${result.workerd}, autocannon ${result.autocannon}, ${CONNECTIONS} connections, ${DURATION_S} s or ${MAX_REQUESTS} requests`);
 console.log(`  POST /v1/decide (500 offers, 200 purchases): ${f(decideRun.perSecond, 0)} decisions/s, p50 ${decideRun.p50Ms} ms, p99 ${decideRun.p99Ms} ms, max ${decideRun.maxMs} ms, errors ${decideRun.errors}, non-2xx ${decideRun.non2xx}, ${decideRun.requests} requests`);
+if (decideRun.workerdCpuUsPerRequest) {
+  console.log(`  workerd CPU per decision request: ${f(decideRun.workerdCpuUsPerRequest, 0)} µs (one free core: about ${f(1e6 / decideRun.workerdCpuUsPerRequest, 0)} decisions/s)`);
+}
 console.log(`  GET / personalized (2 slots): ${f(pageRun.perSecond, 0)} pages/s, p50 ${pageRun.p50Ms} ms, p99 ${pageRun.p99Ms} ms, errors ${pageRun.errors}, non-2xx ${pageRun.non2xx}`);
 console.log(`  cold start (median of ${COLD_RUNS}): spawn to listening ${f(result.cold.listeningMs, 1)} ms; first decision request ${f(result.cold.firstRequestMs, 1)} ms (then ${f(result.cold.secondRequestMs, 1)} ms warm); spawn to first decision ${f(result.cold.spawnToFirstDecisionMs, 1)} ms`);
 console.log(`  cold start with Wasm compiled by TurboFan at startup: spawn to listening ${f(coldAhead.listeningMs, 1)} ms; first decision request ${f(coldAhead.firstRequestMs, 1)} ms (then ${f(coldAhead.secondRequestMs, 1)} ms); spawn to first decision ${f(coldAhead.spawnToFirstDecisionMs, 1)} ms`);
