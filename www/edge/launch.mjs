@@ -102,6 +102,25 @@ async function waitForPort(host, port, timeoutMs) {
   }
 }
 
+/** The workerd processes started by this process, stopped when it exits however it exits (a test runner's
+ * timeout included), so that none outlives it holding a port. */
+const children = new Set();
+let reaperInstalled = false;
+function reapOnExit() {
+  if (reaperInstalled) return;
+  reaperInstalled = true;
+  const killAll = () => {
+    for (const child of children) child.kill("SIGKILL");
+  };
+  process.once("exit", killAll);
+  for (const signal of ["SIGTERM", "SIGHUP"]) {
+    process.once(signal, () => {
+      killAll();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
 /**
  * Starts workerd with the demo Worker.
  * @param {{ host?: string, port?: number, model?: string, distDir?: string, v8Flags?: string[], log?: boolean,
@@ -138,6 +157,9 @@ export async function startEdge(options = {}) {
       env: { ...process.env, NEXTOFFER_ADMIN_TOKEN: adminToken },
       stdio: ["ignore", options.log ? "inherit" : "ignore", "pipe"],
     });
+    children.add(child);
+    reapOnExit();
+    child.once("exit", () => children.delete(child));
     let stderr = "";
     /** @type {string | null} */
     let exitReason = null;
