@@ -125,6 +125,8 @@ test-fmt:
 test-clippy:
 	@echo "== cargo clippy --all-targets -- -D warnings"
 	cargo clippy --all-targets -- -D warnings
+	@echo "== cargo clippy for the browser build (wasm32, without the recommender feature)"
+	cargo clippy --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
 
 test-cargo:
 	@echo "== cargo test (native unit and integration tests)"

@@ -180,11 +180,49 @@ pub struct Factors {
 impl Factors {
     /// The priority these factors give under `settings`.
     pub fn priority(&self, settings: &ArbitrationSettings) -> f64 {
-        let value = if settings.value_exponent == 1.0 {
-            self.value
-        } else {
-            self.value.powf(settings.value_exponent)
-        };
+        let value = power(self.value, settings.value_exponent);
         self.propensity * self.context_weight * value * self.lever
+    }
+}
+
+/// `value` to the power `exponent`, through `recommend::math` (IEEE basic operations only): the same bits
+/// natively and in Wasm, and no libm `pow` (2 KB) in the browser module. Exact at the exponents 0 and 1.
+fn power(value: f64, exponent: f64) -> f64 {
+    use crate::recommend::math::{exp, ln};
+    if exponent == 1.0 {
+        value
+    } else if exponent == 0.0 {
+        1.0
+    } else if value == 0.0 {
+        if exponent > 0.0 {
+            0.0
+        } else {
+            f64::INFINITY
+        }
+    } else {
+        exp(exponent * ln(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::power;
+
+    #[test]
+    fn power_agrees_with_powf_to_the_last_few_bits_and_is_exact_at_zero_and_one() {
+        for value in [0.5, 1.0, 3.0, 1_200.0, 8_000.0, 68_000.0, 1e9] {
+            for exponent in [0.25, 0.5, 0.75, 1.5, 2.0, -1.0] {
+                let (got, want) = (power(value, exponent), f64::powf(value, exponent));
+                assert!(
+                    (got - want).abs() <= 1e-14 * want,
+                    "{value}^{exponent}: {got} vs {want}"
+                );
+            }
+            assert_eq!(power(value, 1.0), value);
+            assert_eq!(power(value, 0.0), 1.0);
+        }
+        assert_eq!(power(0.0, 0.5), 0.0);
+        assert_eq!(power(0.0, 0.0), 1.0);
+        assert_eq!(power(0.0, -1.0), f64::INFINITY);
     }
 }

@@ -25,22 +25,12 @@ use crate::condition::Condition;
 use crate::decode::{self, At, FieldError};
 use crate::json::Value;
 use crate::model::Model;
+use crate::propensity::Boost;
 use crate::recommend::{LadderOptions, Ladders, RecommendError, Recommender, Step};
 
 const NONE: u32 = u32::MAX;
 /// Neighbours of each cart item looked at for generated cross-sell offers.
 const NEIGHBOURS_SCANNED: usize = 20;
-
-/// A multiplier of propensity from the recommender, with its reason.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Boost {
-    /// `cross_sell` or `upsell`.
-    pub code: &'static str,
-    /// The multiplier (at least 1).
-    pub multiplier: f64,
-    /// The reason: "bought together with X in 41% of orders", "next tier up from Y (...)".
-    pub text: String,
-}
 
 /// Options of an attached recommender, `{ crossSellWeight, upsellWeight, crossSellOffers, upsellOffers,
 /// valueRate, placements, ladder: { minJump, maxJump } }`.

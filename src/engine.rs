@@ -5,7 +5,7 @@
 
 use crate::arbitration::{ArbitrationSettings, Factors};
 use crate::bucket;
-use crate::candidates::{Attached, Boost};
+use crate::candidates::Attached;
 use crate::catalog::Offer;
 use crate::customer::PreparedCustomer;
 use crate::decision::{Decision, Group, RankedOffer, Reason, SuppressedOffer};
@@ -16,6 +16,7 @@ use crate::json::Value;
 use crate::model::Model;
 use crate::policy::{CapState, Suppression};
 use crate::profile::{ContactEvent, Profile};
+use crate::propensity::Boost;
 use crate::propensity::{propensity, PropensityParts};
 use crate::request::{DecideRequest, ReadError, RequestView, CONTACTS_FIELD, CUSTOMER_FIELDS};
 use crate::text::{Fixed, Num};
@@ -568,21 +569,25 @@ impl Engine {
             );
         }
         if f.context_weight != 1.0 {
-            let context: Vec<String> = [
+            // Written in place rather than joined: one `join` instance less in the browser module.
+            let mut context = String::new();
+            for (name, value) in [
                 ("placement", req.placement.as_deref()),
                 ("channel", req.channel.as_deref()),
                 ("device", req.device.as_deref()),
-            ]
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| format!("{k} {v}")))
-            .collect();
+            ] {
+                if let Some(value) = value {
+                    if !context.is_empty() {
+                        context.push_str(", ");
+                    }
+                    context.push_str(name);
+                    context.push(' ');
+                    context.push_str(value);
+                }
+            }
             add(
                 "context",
-                format!(
-                    "{} weigh x{}",
-                    context.join(", "),
-                    Fixed(f.context_weight, 2)
-                ),
+                format!("{context} weigh x{}", Fixed(f.context_weight, 2)),
             );
         }
         add(

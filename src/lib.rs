@@ -18,6 +18,12 @@ pub mod json;
 pub mod recommend;
 
 mod arbitration;
+// The browser build leaves the recommender out (its 80 KB budget): without the `recommender` feature, the
+// engine's recommender type has no values and every path that would use one compiles away.
+#[cfg(feature = "recommender")]
+mod candidates;
+#[cfg(not(feature = "recommender"))]
+#[path = "candidates_off.rs"]
 mod candidates;
 mod catalog;
 mod customer;
@@ -37,7 +43,6 @@ mod text;
 mod time;
 
 pub use arbitration::{ArbitrationSettings, Assignment, Factors};
-pub use candidates::Boost;
 pub use catalog::{Offer, OfferKind};
 pub use customer::PreparedCustomer;
 pub use decision::{Decision, Group, RankedOffer, Reason, SuppressedOffer};
@@ -48,7 +53,7 @@ pub use feedback::{Counts, LearnedState, OfferStats, STATE_FORMAT, STATE_VERSION
 pub use model::Model;
 pub use policy::Suppression;
 pub use profile::ContactEvent;
-pub use propensity::{PropensityParts, ThompsonDraw};
+pub use propensity::{Boost, PropensityParts, ThompsonDraw};
 pub use request::DecideRequest;
 pub use time::{format_day, format_instant, parse_day, parse_instant};
 

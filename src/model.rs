@@ -269,6 +269,7 @@ impl Model {
     }
 
     /// Adds a product name (an attached recommender's items), so requests resolve it like the offers' products.
+    #[cfg_attr(not(feature = "recommender"), allow(dead_code))]
     pub(crate) fn intern_product(&mut self, product: &str) -> u32 {
         self.names.products.intern(product)
     }

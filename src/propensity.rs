@@ -11,9 +11,19 @@
 //! offers with much data are exploited. The draw is seeded by the request's `seed` and the offer's id, so the
 //! same request gives the same decision.
 
-use crate::candidates::Boost;
 use crate::feedback::OfferStats;
 use crate::model::Priors;
+
+/// A multiplier of propensity from the recommender, with its reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boost {
+    /// `cross_sell` or `upsell`.
+    pub code: &'static str,
+    /// The multiplier (at least 1).
+    pub multiplier: f64,
+    /// The reason: "bought together with X in 41% of orders", "next tier up from Y (...)".
+    pub text: String,
+}
 
 /// How a propensity was reached, for the decision's explanation.
 #[derive(Debug, Clone, PartialEq)]

@@ -20,10 +20,10 @@ import { defaultIdentify, deviceOf } from "./visitor.js";
 /** @typedef {import("./index.d.ts").EdgeOptions} EdgeOptions */
 /** @typedef {import("./index.d.ts").EdgeHandler} EdgeHandler */
 /** @typedef {import("./store.js").ProfileStore} ProfileStore */
-/** @typedef {import("../web/nextoffer.js").Engine} Engine */
-/** @typedef {import("../web/nextoffer.js").Customer} Customer */
-/** @typedef {import("../web/nextoffer.js").Contact} Contact */
-/** @typedef {{ Engine: typeof import("../web/nextoffer.js").Engine, ready?: () => Promise<unknown> }} EngineModule */
+/** @typedef {import("../server/nextoffer.js").Engine} Engine */
+/** @typedef {import("../server/nextoffer.js").Customer} Customer */
+/** @typedef {import("../server/nextoffer.js").Contact} Contact */
+/** @typedef {{ Engine: typeof import("../server/nextoffer.js").Engine, ready?: () => Promise<unknown> }} EngineModule */
 /** @typedef {{ waitUntil(promise: Promise<unknown>): void }} Context */
 
 const DEFAULT_LIMITS = { bodyBytes: 65_536, events: 100, contacts: 200, customers: 1_000 };
@@ -74,7 +74,7 @@ export function createEdgeHandler(engineModule, options = {}) {
     typeof options.model === "string" || (typeof options.model === "object" && options.model !== null);
   if (staticModel && !engineModule.ready) {
     try {
-      const model = /** @type {import("../web/nextoffer.js").Model | string} */ (options.model);
+      const model = /** @type {import("../server/nextoffer.js").Model | string} */ (options.model);
       const loaded = new engineModule.Engine(model);
       if (!attached && typeof options.recommender !== "function") {
         const extra = options.recommenderOptions;

@@ -1,5 +1,5 @@
 // `nextoffer/edge`: a fetch handler for Cloudflare Workers (workerd), Node 20+, Deno, Vercel and Netlify edge.
-import type { AttachRecommenderOptions, Decision, Model } from "../web/nextoffer.js";
+import type { AttachRecommenderOptions, Decision, Model } from "../server/nextoffer.js";
 
 /** What the handler needs of a key-value store. A Cloudflare `KVNamespace` is one; so is `memoryStore()`. */
 export interface ProfileStore {

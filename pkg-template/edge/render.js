@@ -53,7 +53,7 @@ function formatPrice(price, currency, locale) {
 
 /**
  * The default markup of a slot: one card per offer, marked with the ids the feedback events need.
- * @param {import("../web/nextoffer.js").Decision} decision
+ * @param {import("../server/nextoffer.js").Decision} decision
  * @param {{ slot: string, locale?: string }} where
  * @returns {string | null} `null` when there is nothing to show (the slot keeps its fallback)
  */

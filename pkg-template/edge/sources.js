@@ -11,7 +11,7 @@ import { keys } from "./store.js";
  * The model text or object: a static value, a URL fetched once, or a key of a KV namespace.
  * @param {EdgeOptions} options
  * @param {unknown} env
- * @returns {Promise<import("../web/nextoffer.js").Model | string>}
+ * @returns {Promise<import("../server/nextoffer.js").Model | string>}
  */
 export async function loadModel(options, env) {
   if (options.model !== undefined) {

@@ -11,8 +11,8 @@
 import { keys, listKeys } from "./store.js";
 
 /** @typedef {import("./store.js").ProfileStore} ProfileStore */
-/** @typedef {import("../web/nextoffer.js").EventCounts} EventCounts */
-/** @typedef {import("../web/nextoffer.js").LearnedState} LearnedState */
+/** @typedef {import("../server/nextoffer.js").EventCounts} EventCounts */
+/** @typedef {import("../server/nextoffer.js").LearnedState} LearnedState */
 
 /** The count field of each event type, as the engine's `exportState()` names them. */
 const FIELD = /** @type {const} */ ({

@@ -1,8 +1,9 @@
-// `nextoffer/edge` for the other fetch runtimes (Vercel and Netlify edge, Deno, bundlers): the web entry,
+// `nextoffer/edge` for the other fetch runtimes (Vercel and Netlify edge, Deno, bundlers): the server build
+// (speed-optimised, with the recommender) through its web-style glue,
 // initialized on the first request from `options.wasm` (a precompiled `WebAssembly.Module`, as Vercel's
-// `import wasm from "nextoffer/nextoffer_bg.wasm?module"` gives, or bytes, or a URL), or else from the
+// `import wasm from "nextoffer/server/nextoffer_bg.wasm?module"` gives, or bytes, or a URL), or else from the
 // .wasm file beside the module, fetched once.
-import init, * as engine from "../web/nextoffer.js";
+import init, * as engine from "../server/nextoffer.js";
 import { createEdgeHandler } from "./handler.js";
 
 export { defaultIdentify } from "./visitor.js";

@@ -1,3 +1,3 @@
 // The workerd entry is initialized at import; its `init` only resolves, for code shared with the web entry.
-export * from "../web/nextoffer.js";
-export { default } from "../web/nextoffer.js";
+export * from "../server/nextoffer.js";
+export { default } from "../server/nextoffer.js";

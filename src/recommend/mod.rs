@@ -55,7 +55,7 @@ mod items;
 mod ladder;
 mod lift;
 mod linear;
-mod math;
+pub(crate) mod math;
 mod model_format;
 mod orders;
 mod reason;

@@ -5,6 +5,7 @@
 //! as `Error` objects named `NextofferError` with `code` and `path`; a failed call leaves the engine as it was.
 //! Release an engine with `engine.free()` or `using engine = new Engine(model)`.
 
+#[cfg(feature = "recommender")]
 mod attach;
 mod convert;
 #[cfg(feature = "insight-wasm")]

@@ -19,6 +19,7 @@ import initNode, {
   type RankedOffer,
 } from "nextoffer";
 import init, { Engine as WebEngine } from "nextoffer/web";
+import { Engine as FullEngine } from "nextoffer/full";
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -215,8 +216,11 @@ export function widget(host: HTMLElement): NextofferOffers {
   return el;
 }
 
-// A saved recommender attached to the engine: options are typed, the answer is the item count.
-export function attach(engine: Engine, bytes: Uint8Array): number {
+// A saved recommender attached to the engine (the full build: the browser build leaves it out for size):
+// options are typed, the answer is the item count.
+export function attach(engine: FullEngine, web: WebEngine, bytes: Uint8Array): number {
+  // @ts-expect-error: the browser build has no attachRecommender
+  web.attachRecommender(bytes);
   const items: number = engine.attachRecommender(bytes, { crossSellWeight: 1, upsellOffers: 2, placements: ["cart"] });
   // @ts-expect-error: placements are names
   engine.attachRecommender(bytes, { placements: "cart" });

@@ -378,9 +378,9 @@ describe("the nextoffer/edge entry", () => {
   });
 });
 
-test("the default entry (the web build, for Vercel, Netlify and bundlers) initializes from options.wasm and decides as the Node entry", async () => {
+test("the default entry (the server build's web glue, for Vercel, Netlify and bundlers) initializes from options.wasm and decides as the Node entry", async () => {
   const web = await import("../../pkg/edge/web.js");
-  const wasm = readFileSync(new URL("../../pkg/web/nextoffer_bg.wasm", import.meta.url));
+  const wasm = readFileSync(new URL("../../pkg/server/nextoffer_bg.wasm", import.meta.url));
   const store = memoryStore([[keys.profile("c-1001"), JSON.stringify(profile)]]);
   const webHandler = web.createHandler({ wasm, model: modelText, profiles: store });
   const nodeHandler = createHandler({ model: modelText, profiles: store });
