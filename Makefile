@@ -90,6 +90,9 @@ deps-wasm-bindgen:
 		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; \
 	fi
 
+# The registry this machine reaches lacks workerd's macOS and Windows binaries (optional dependencies), so
+# `npm install` leaves them out of package-lock.json and `npm ci` then refuses the lock. Their entries were added
+# by hand (version, os, cpu, no integrity; npm skips them on Linux): keep them when the lock is regenerated.
 deps-npm: node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json
