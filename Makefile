@@ -32,6 +32,7 @@ PYTHON ?= python3
 VENV := .venv
 VALIDATE_SCRIPTS := $(sort $(wildcard tests/validate/*.py))
 
+.PHONY: fuzz deps-fuzz
 .PHONY: help deps deps-apt deps-rust deps-wasm-bindgen deps-npm build run test lint clean data validate bench \
 	test-fmt test-clippy test-cargo test-wasm-node test-wasm-browser test-tsc test-node
 
@@ -43,6 +44,7 @@ help:
 	@echo "make lint      cargo fmt --check, cargo clippy -D warnings, tsc --noEmit"
 	@echo "make data      download the test data sets into .cache/ (never committed)"
 	@echo "make validate  run tests/validate/*.py against peer libraries in .venv"
+	@echo "make fuzz      run every fuzz target FUZZ_SECONDS (default 600) each, nightly cargo-fuzz; reports exec/s"
 	@echo "make deps      install what is missing (chromium, wasm32 target, wasm-bindgen-cli, npm packages)"
 	@echo "make clean     remove build outputs"
 
@@ -180,6 +182,24 @@ validate:
 bench: deps-rust deps-wasm-bindgen deps-npm data
 	SIZE_BUDGET=warn scripts/build-pkg.sh
 	scripts/bench.sh
+
+# -------------------------------------------------------------------------------------------------- fuzz
+
+# cargo-fuzz drives libFuzzer, which needs the nightly toolchain; `make test` replays the committed corpus
+# and past crashers on stable instead (tests/fuzz_replay.rs).
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS ?= 1
+
+deps-fuzz:
+	@if ! rustup toolchain list | grep -q '^nightly'; then rustup toolchain install nightly --profile minimal; fi
+	@if cargo fuzz --version >/dev/null 2>&1; then \
+		echo "deps: cargo-fuzz present"; \
+	else \
+		cargo install cargo-fuzz; \
+	fi
+
+fuzz: deps-fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) scripts/fuzz.sh
 
 # ------------------------------------------------------------------------------------------------- clean
 

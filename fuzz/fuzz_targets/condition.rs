@@ -1,0 +1,4 @@
+//! Fuzz target `condition`: see `nextoffer_fuzz::condition` for what it feeds the library and what it checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| nextoffer_fuzz::condition(data));
