@@ -112,7 +112,11 @@ pub fn deny_unknown_keys(obj: &Object, allowed: &[&str], at: &At<'_>) -> Result<
     }
 }
 
-/// An optional field: absent and `null` both read as `None`.
+/// What a `null` in place of a number means, and why it is refused.
+pub(crate) const NULL_NUMBER: &str =
+    "must be a finite number, found null (JSON.stringify writes NaN and Infinity as null)";
+
+/// An optional field: absent and `null` both read as `None` (but see [`optional_number`]).
 pub fn field<'v>(obj: &'v Object, key: &str) -> Option<&'v Value> {
     obj.get(key).filter(|v| !v.is_null())
 }
@@ -137,10 +141,13 @@ pub fn optional_str<'v>(
     }
 }
 
-/// An optional finite number field.
+/// An optional finite number field. Unlike other fields, `null` is an error here, not "absent":
+/// `JSON.stringify` turns `NaN` and the infinities into `null`, so a null number is most likely one of those,
+/// and reading it as the default would hide the caller's bug.
 pub fn optional_number(obj: &Object, key: &str, at: &At<'_>) -> Result<Option<f64>, FieldError> {
-    match field(obj, key) {
+    match obj.get(key) {
         None => Ok(None),
+        Some(Value::Null) => Err(at.key(key).error(NULL_NUMBER)),
         Some(v) => match v.as_f64() {
             Some(n) if n.is_finite() => Ok(Some(n)),
             _ => Err(at

@@ -652,6 +652,9 @@ impl Engine {
             });
         };
         if let Some(stats) = self.stats.get_mut(index as usize) {
+            if let Some(name) = segment {
+                check_segment(stats, name).map_err(|e| invalid(root.key("segment").error(e)))?;
+            }
             stats.add(kind, segment, count);
         }
         Ok(())
@@ -702,6 +705,26 @@ impl Engine {
         }
         self.orphans = orphans;
     }
+}
+
+/// Keeps an offer's segments within the learned state's limits, so a stream of events with made-up segments
+/// cannot grow the engine without bound (and what is recorded can always be exported and read back).
+fn check_segment(stats: &OfferStats, name: &str) -> Result<(), String> {
+    if name.len() > crate::feedback::MAX_STATE_NAME {
+        return Err(format!(
+            "is {} bytes long, more than the limit of {}",
+            name.len(),
+            crate::feedback::MAX_STATE_NAME
+        ));
+    }
+    if stats.segment(name).is_none() && stats.segment_count() >= crate::feedback::MAX_SEGMENTS {
+        return Err(format!(
+            "\"{name}\" would be the offer's segment number {}, more than the limit of {}",
+            stats.segment_count() + 1,
+            crate::feedback::MAX_SEGMENTS
+        ));
+    }
+    Ok(())
 }
 
 fn suitability(offer: &Offer, unhappy: Option<&str>) -> Option<Suppression> {

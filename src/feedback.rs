@@ -18,6 +18,16 @@ pub const STATE_VERSION: u32 = 1;
 /// Largest count accepted: beyond 2^53 a JavaScript number can no longer hold it exactly.
 const MAX_COUNT: u64 = 1 << 53;
 
+/// Most offers a state may hold when read: as many as a model may have, so a hostile state cannot make an
+/// engine hold more than a model could.
+pub const MAX_STATE_OFFERS: usize = 100_000;
+/// Most segments one offer may count separately, when a state is read and when an event is recorded: segments
+/// are a model's customer groups (`Champions`, `gold` ...), a handful in practice; an unbounded number would
+/// let a stream of events with made-up segments grow an edge isolate until it is evicted.
+pub const MAX_SEGMENTS: usize = 1_000;
+/// Longest offer id or segment name in a state, in bytes (offer ids of a model are at most 256 characters).
+pub const MAX_STATE_NAME: usize = 1_024;
+
 /// Event counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -100,6 +110,11 @@ impl OfferStats {
         self.segments.get(segment)
     }
 
+    /// How many segments are counted separately.
+    pub fn segment_count(&self) -> usize {
+        self.segments.len()
+    }
+
     /// Records `n` events, in `segment` when given.
     pub fn add(&mut self, event: ContactEvent, segment: Option<&str>, n: u64) {
         self.total.add(event, n);
@@ -148,7 +163,20 @@ impl OfferStats {
         };
         if let Some(segments) = decode::field(obj, "segments") {
             let seg_at = at.key("segments");
-            for (name, counts) in decode::object(segments, &seg_at)?.iter() {
+            let segments = decode::object(segments, &seg_at)?;
+            if segments.len() > MAX_SEGMENTS {
+                return Err(seg_at.error(format!(
+                    "has {} segments, more than the limit of {MAX_SEGMENTS}",
+                    segments.len()
+                )));
+            }
+            for (name, counts) in segments.iter() {
+                if name.len() > MAX_STATE_NAME {
+                    return Err(seg_at.error(format!(
+                        "has a segment name of {} bytes, more than the limit of {MAX_STATE_NAME}",
+                        name.len()
+                    )));
+                }
                 let c = Counts::decode(counts, &seg_at.key(name))?;
                 if !stats.total.covers(&c) {
                     return Err(seg_at
@@ -221,7 +249,9 @@ impl LearnedState {
         Value::Object(root)
     }
 
-    /// Reads an exported state, rejecting any other format or version.
+    /// Reads an exported state, rejecting any other format or version (a newer version is an error naming
+    /// both versions, never read as this one), malformed counts, segments with more events than their
+    /// offer's total, and states past [`MAX_STATE_OFFERS`], [`MAX_SEGMENTS`] or [`MAX_STATE_NAME`].
     pub fn from_value(value: &Value) -> Result<LearnedState, FieldError> {
         let root = At::root("");
         let obj = decode::object(value, &root)?;
@@ -244,7 +274,20 @@ impl LearnedState {
         let mut state = LearnedState::default();
         if let Some(offers) = decode::field(obj, "offers") {
             let offers_at = root.key("offers");
-            for (id, stats) in decode::object(offers, &offers_at)?.iter() {
+            let offers = decode::object(offers, &offers_at)?;
+            if offers.len() > MAX_STATE_OFFERS {
+                return Err(offers_at.error(format!(
+                    "has {} offers, more than the limit of {MAX_STATE_OFFERS}",
+                    offers.len()
+                )));
+            }
+            for (id, stats) in offers.iter() {
+                if id.is_empty() || id.len() > MAX_STATE_NAME {
+                    return Err(offers_at.error(format!(
+                        "has an offer id of {} bytes, outside 1 to {MAX_STATE_NAME}",
+                        id.len()
+                    )));
+                }
                 state
                     .offers
                     .insert(id.into(), OfferStats::decode(stats, &offers_at.key(id))?);

@@ -49,7 +49,10 @@ pub use decision::{Decision, Group, RankedOffer, Reason, SuppressedOffer};
 pub use decode::FieldError;
 pub use engine::Engine;
 pub use error::{Error, Input};
-pub use feedback::{Counts, LearnedState, OfferStats, STATE_FORMAT, STATE_VERSION};
+pub use feedback::{
+    Counts, LearnedState, OfferStats, MAX_SEGMENTS, MAX_STATE_NAME, MAX_STATE_OFFERS, STATE_FORMAT,
+    STATE_VERSION,
+};
 pub use model::Model;
 pub use policy::Suppression;
 pub use profile::ContactEvent;

@@ -140,6 +140,10 @@ fn read_object<'a>(
         }
         seen |= bit;
         if r.peek()? == Kind::Null {
+            // A null number is refused, not read as absent: JSON.stringify writes NaN and Infinity as null.
+            if NUMBER_FIELDS.contains(&key.as_ref()) {
+                return Err(at.key(&key).error(crate::decode::NULL_NUMBER).into());
+            }
             r.null()?;
             continue;
         }
@@ -232,6 +236,8 @@ fn read_products(r: &mut Reader<'_>, model: &Model, at: &At<'_>) -> Read<Vec<u32
     Ok(ids)
 }
 
+/// The request's number fields (in the request, its purchases and contacts).
+const NUMBER_FIELDS: &[&str] = &["limit", "seed", "amount", "quantity"];
 const REQUEST_FIELDS: &[&str] = &["customer", "context", "limit", "seed", "explain"];
 pub(crate) const CUSTOMER_FIELDS: &[&str] = &["id", "attributes", "purchases", "owned", "contacts"];
 /// The bit of `contacts` in `RequestView::customer_fields`.
