@@ -3,6 +3,8 @@
 //! (`fuzz/src/lib.rs`, compiled here as a module), so a crash once found and fixed stays fixed. Each input must
 //! finish without a panic and within a bounded time.
 
+#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
+
 #[allow(dead_code)]
 #[path = "../fuzz/src/lib.rs"]
 mod entries;

@@ -3,6 +3,8 @@
 //! carted, its requirements met, under its cap, suitable), no offer is both ranked and suppressed, ranks are
 //! sorted by score, and the same request gives the same decision.
 
+#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
+
 use nextoffer::condition::eval_condition;
 use nextoffer::json::{parse, Value};
 use nextoffer::Engine;

@@ -2,6 +2,8 @@
 //! are in 1..=5, probabilities in [0, 1], expected purchases and lifetime values finite and non-negative, and
 //! the same input (and seed) gives the same output.
 
+#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
+
 use nextoffer::insight::{run_csv, Insight, InsightOptions, ModelChoice};
 use nextoffer::recommend::{BetaPrior, Rng, ThompsonBandit};
 use proptest::prelude::*;
@@ -91,9 +93,10 @@ fn check_ranges(result: &Insight) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    // Each case fits a purchase and a spend model by maximum likelihood; the case counts keep the unoptimised
-    // test to seconds (Pareto/NBD's likelihood is the costlier one).
-    #![proptest_config(ProptestConfig { cases: 40, failure_persistence: None, ..ProptestConfig::default() })]
+    // Each case fits BG/NBD and Gamma-Gamma by maximum likelihood; 24 cases keep the unoptimised test to
+    // seconds. Pareto/NBD, whose likelihood costs far more in a debug build, is held to the same ranges by the
+    // orders_csv fuzz target (fuzz/src/lib.rs), which picks it for a quarter of its inputs.
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn bgnbd_insight_scores_probabilities_and_values_stay_in_range(rows in rows()) {
@@ -105,15 +108,6 @@ proptest! {
         let first = insight(&rows, ModelChoice::BgNbd);
         prop_assert_eq!(&insight(&rows, ModelChoice::BgNbd), &first);
         prop_assert_eq!(first.to_json().to_json(), insight(&rows, ModelChoice::BgNbd).to_json().to_json());
-    }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 6, failure_persistence: None, ..ProptestConfig::default() })]
-
-    #[test]
-    fn pareto_nbd_insight_scores_probabilities_and_values_stay_in_range(rows in rows()) {
-        check_ranges(&insight(&rows, ModelChoice::ParetoNbd))?;
     }
 }
 

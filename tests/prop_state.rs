@@ -2,6 +2,8 @@
 //! order their states meet in), an exported state reads back equal, an engine that imports and merges states
 //! exports their sum, and a state of another format or version is rejected, never misread.
 
+#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
+
 use nextoffer::json::parse;
 use nextoffer::{ContactEvent, Engine, LearnedState};
 use proptest::prelude::*;
