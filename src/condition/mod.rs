@@ -46,18 +46,14 @@
 //!   instructions with at most [`REGEX_MAX_GROUP_DEPTH`] nested groups, so a pathological pattern is a
 //!   compile error. Matching simulates the compiled automaton breadth-first (no backtracking): its time is
 //!   linear in the input, times the program size, so no pattern can stall a decision.
-//!   (Natively; the WebAssembly builds use the host's `RegExp`, see below.)
 //!
 //! ## Known differences from GrowthBook's JavaScript
-//! - Natively, regexes are JavaScript's (non-Unicode mode, with the web-compatibility syntax of Annex B:
-//!   UTF-16 code units, `.` stopping at line terminators, JavaScript's `\s`, ASCII `\w` and `\b`, literal
-//!   `{`), matched by a small engine of this module. Look-around and backreferences are not supported (a
-//!   compile error, so `false` in GrowthBook mode). In the WebAssembly builds the host's own `RegExp` and
-//!   `toLowerCase` do the work, so there they are exactly GrowthBook's, look-around included (and so is the
-//!   time a pathological pattern can take: the length limit still applies, the program-size limit does not).
-//! - Natively, case conversions use Unicode 17's mappings as JavaScript does, but a final `Σ` becomes `ς`
-//!   only when directly after a cased letter (Unicode also skips apostrophes and combining marks between
-//!   them).
+//! - Regexes are JavaScript's (non-Unicode mode, with the web-compatibility syntax of Annex B: UTF-16 code
+//!   units, `.` stopping at line terminators, JavaScript's `\s`, ASCII `\w` and `\b`, literal `{`), matched
+//!   by a small engine of this module. Look-around and backreferences are not supported (a compile error,
+//!   so `false` in GrowthBook mode).
+//! - Case conversions use Unicode 17's mappings as JavaScript does, but a final `Σ` becomes `ς` only when
+//!   directly after a cased letter (Unicode also skips apostrophes and combining marks between them).
 //! - Attribute paths see only JSON members: JavaScript's `in` would also find inherited members such as
 //!   `toString`. Array steps (`tags.0`, `tags.length`) behave as in JavaScript.
 //! - Where GrowthBook throws (a `null` in place of a condition), the condition is `false`; a string or

@@ -4,26 +4,11 @@
 //! canonicalized by `toUpperCase` (ECMAScript's `Canonicalize` for non-Unicode patterns). The standard
 //! library's `to_lowercase` tables cost 11 KB of gzipped Wasm; the ranges of [`tables`] cost a third of
 //! that and come from JavaScript itself.
-//!
-//! The WebAssembly builds ask the host instead (`String.prototype.toLowerCase` itself, for non-ASCII text
-//! only) and leave the tables out: `$regexi`'s canonicalization is the host's `RegExp` there too.
 
-#[cfg(not(target_arch = "wasm32"))]
 mod tables;
 
-#[cfg(not(target_arch = "wasm32"))]
 use tables::{ALTERNATE, LOWER, UPPER};
 
-/// JavaScript's `String.prototype.toLowerCase`, from the host: ASCII text stays in Rust.
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn to_lower(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
-    }
-    String::from(js_sys::JsString::from(s).to_lower_case())
-}
-
-#[cfg(not(target_arch = "wasm32"))]
 /// Looks `cp` up in a range table.
 fn map(table: &[(u32, u32, i32)], cp: u32) -> u32 {
     let index = table.partition_point(|&(first, _, _)| first & !ALTERNATE <= cp);
@@ -38,19 +23,16 @@ fn map(table: &[(u32, u32, i32)], cp: u32) -> u32 {
     cp.checked_add_signed(delta).unwrap_or(cp)
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 /// The single-character lowercase of `c` (itself when it has none).
 pub(crate) fn lower_char(c: char) -> char {
     char::from_u32(map(&LOWER, u32::from(c))).unwrap_or(c)
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 fn has_case(c: char) -> bool {
     let cp = u32::from(c);
     map(&LOWER, cp) != cp || map(&UPPER, cp) != cp
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 /// JavaScript's `String.prototype.toLowerCase`: single-character mappings, `İ` to `i̇`, and a final `Σ`
 /// (after a cased letter, not before one) to `ς`. Case-ignorable characters between them are not skipped,
 /// a simplification of the Unicode rule.
@@ -80,7 +62,6 @@ pub(crate) fn to_lower(s: &str) -> String {
     out
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 /// ECMAScript's `Canonicalize` for a case-insensitive, non-Unicode regex: the unit's uppercase when that
 /// is one unit, unless it would turn a non-ASCII unit into an ASCII one.
 pub(crate) fn canonicalize(unit: u16) -> u16 {

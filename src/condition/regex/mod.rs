@@ -10,21 +10,10 @@
 //! matching takes time proportional to the input length times the program size, never exponential, and
 //! programs are capped at [`MAX_PROGRAM`] instructions (`(a{100}){100}` is a compile error). Look-around and
 //! backreferences, which need backtracking, are rejected at compile time.
-//!
-//! In the WebAssembly builds the host already has JavaScript's own `RegExp`, the very engine GrowthBook's
-//! JavaScript SDK calls: `host.rs` hands patterns to it instead, and this engine (with the case tables it
-//! needs) is left out of the module, about 10 KB of gzipped Wasm under the 80 KB budget. There, patterns
-//! with look-around or backreferences compile as they do in JavaScript, and matching is JavaScript's
-//! backtracking (as in GrowthBook); the instruction cap does not apply.
 
-#[cfg(target_arch = "wasm32")]
-mod host;
-#[cfg(not(target_arch = "wasm32"))]
 mod parse;
-#[cfg(not(target_arch = "wasm32"))]
 mod vm;
 
-use std::borrow::Cow;
 use std::fmt;
 
 /// The most instructions a compiled pattern may have (each literal, class or repetition copy is one or two).
@@ -34,29 +23,24 @@ pub(crate) const MAX_PROGRAM: usize = 5_000;
 pub(crate) const MAX_GROUP_DEPTH: usize = 32;
 
 /// A compiled pattern.
-#[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone, Debug)]
 pub(crate) struct Regex {
     program: vm::Program,
 }
 
-#[cfg(target_arch = "wasm32")]
-pub(crate) use host::Regex;
-
 /// Why a pattern does not compile; JavaScript throws a `SyntaxError` for all of these except the
 /// unsupported features and the size limit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RegexError {
-    pub(crate) message: Cow<'static, str>,
+    pub(crate) message: &'static str,
 }
 
 impl fmt::Display for RegexError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(self.message)
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 impl Regex {
     /// Compiles `pattern` as `new RegExp(pattern, insensitive ? "i" : "")` would.
     pub(crate) fn new(pattern: &str, insensitive: bool) -> Result<Regex, RegexError> {
@@ -73,7 +57,6 @@ impl Regex {
 }
 
 /// The comparison key of a unit in a case-insensitive pattern: ECMAScript's `Canonicalize`.
-#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn fold(unit: u16) -> u16 {
     super::case::canonicalize(unit)
 }

@@ -1,7 +1,5 @@
 //! JavaScript pattern syntax (non-Unicode mode, with the web-compatibility rules of Annex B) to a tree.
 
-use std::borrow::Cow;
-
 use super::{fold, RegexError, MAX_GROUP_DEPTH};
 
 /// A parsed pattern.
@@ -139,9 +137,7 @@ const SPACE: &[(u16, u16)] = &[
 ];
 
 fn err(message: &'static str) -> RegexError {
-    RegexError {
-        message: Cow::Borrowed(message),
-    }
+    RegexError { message }
 }
 
 pub(crate) fn parse(pattern: &[u16], insensitive: bool) -> Result<Node, RegexError> {

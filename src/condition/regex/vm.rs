@@ -47,7 +47,7 @@ fn starts_anchored(node: &Node) -> bool {
 fn push(insts: &mut Vec<Inst>, inst: Inst) -> Result<usize, RegexError> {
     if insts.len() >= MAX_PROGRAM {
         return Err(RegexError {
-            message: "pattern compiles to too large a program".into(),
+            message: "pattern compiles to too large a program",
         });
     }
     insts.push(inst);
