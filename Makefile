@@ -32,7 +32,7 @@ PYTHON ?= python3
 VENV := .venv
 VALIDATE_SCRIPTS := $(sort $(wildcard tests/validate/*.py))
 
-.PHONY: fuzz deps-fuzz
+.PHONY: fuzz deps-fuzz soak
 .PHONY: help deps deps-apt deps-rust deps-wasm-bindgen deps-npm build run test lint clean data validate bench \
 	test-fmt test-clippy test-cargo test-wasm-node test-wasm-browser test-tsc test-node
 
@@ -45,6 +45,7 @@ help:
 	@echo "make data      download the test data sets into .cache/ (never committed)"
 	@echo "make validate  run tests/validate/*.py against peer libraries in .venv"
 	@echo "make fuzz      run every fuzz target FUZZ_SECONDS (default 600) each, nightly cargo-fuzz; reports exec/s"
+	@echo "make soak      the memory test over 1,000,000 decide calls and 100,000 events (a few minutes)"
 	@echo "make deps      install what is missing (chromium, wasm32 target, wasm-bindgen-cli, npm packages)"
 	@echo "make clean     remove build outputs"
 
@@ -200,6 +201,10 @@ deps-fuzz:
 
 fuzz: deps-fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) scripts/fuzz.sh
+
+# make test runs www/test/memory.test.mjs with 100,000 decide calls; the soak run takes a million.
+soak: build
+	MEMORY_CALLS=1000000 MEMORY_EVENTS=100000 node --test www/test/memory.test.mjs
 
 # ------------------------------------------------------------------------------------------------- clean
 

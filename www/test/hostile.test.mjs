@@ -325,7 +325,7 @@ describe("invalid UTF-16 from JavaScript", () => {
 });
 
 describe("regexes built to backtrack", () => {
-  const attacks = ["^(a+)+$", "(a|aa)*$", "^(a|a?)+$", "(x+x+)+y", "^(([a-z])+.)+[A-Z]([a-z])+$"];
+  const attacks = ["^(a+)+$", "^(a|aa)*$", "^(a|a?)+$", "(x+x+)+y", "^(([a-z])+.)+[A-Z]([a-z])+$"];
 
   for (const pattern of attacks) {
     test(`${pattern} over 100,000 characters answers in linear time`, () => {
