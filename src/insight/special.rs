@@ -116,8 +116,22 @@ pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
     if !(a > 0.0 && b > 0.0 && c > 0.0 && (0.0..1.0).contains(&z)) {
         return f64::NAN;
     }
-    let (sum, scale) = positive_series(a, b, c, z, 1.0, 0.0);
+    let (sum, scale, _) = positive_series(a, b, c, z, MAX_TERMS);
     scale + sum.ln()
+}
+
+/// [`ln_hyp2f1`] within `max_terms` terms of the series, or `None` when z is too close to 1 for that (no
+/// extrapolated tail). For a fit's objective: it must stay cheap wherever the optimizer wanders, and a point
+/// that needs the full series is far from any sensible fit.
+pub(crate) fn ln_hyp2f1_within(a: f64, b: f64, c: f64, z: f64, max_terms: usize) -> Option<f64> {
+    if z == 0.0 {
+        return Some(0.0);
+    }
+    if !(a > 0.0 && b > 0.0 && c > 0.0 && (0.0..1.0).contains(&z)) {
+        return Some(f64::NAN);
+    }
+    let (sum, scale, finished) = positive_series(a, b, c, z, max_terms);
+    finished.then(|| scale + sum.ln())
 }
 
 /// c · 2F1(a, b; c; z) for a, b > 0, c > -1, 0 <= z < 1: finite even as c → 0, where 2F1 itself has a
@@ -153,13 +167,14 @@ pub fn c_times_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
     c + sum + term * ratio / (1.0 - ratio).max(1e-300)
 }
 
-/// Σ_{n>=0} t_n with t_0 = `first` and t_{n+1}/t_n = (a+n)(b+n) z / ((c+n)(n+1)), as (mantissa, ln scale).
-fn positive_series(a: f64, b: f64, c: f64, z: f64, first: f64, scale0: f64) -> (f64, f64) {
-    let mut term = first;
-    let mut sum = first;
-    let mut scale = scale0;
+/// Σ_{n>=0} t_n with t_0 = 1 and t_{n+1}/t_n = (a+n)(b+n) z / ((c+n)(n+1)), as (mantissa, ln scale, whether
+/// it converged within `max_terms`; if not, the tail is extrapolated).
+fn positive_series(a: f64, b: f64, c: f64, z: f64, max_terms: usize) -> (f64, f64, bool) {
+    let mut term = 1.0;
+    let mut sum = 1.0;
+    let mut scale = 0.0;
     let mut n = 0.0;
-    for _ in 0..MAX_TERMS {
+    for _ in 0..max_terms {
         let ratio = (a + n) * (b + n) * z / ((c + n) * (n + 1.0));
         term *= ratio;
         sum += term;
@@ -170,7 +185,7 @@ fn positive_series(a: f64, b: f64, c: f64, z: f64, first: f64, scale0: f64) -> (
             scale += BIG.ln();
         }
         if ratio < 1.0 && term < 1e-17 * sum * (1.0 - z) {
-            return (sum, scale);
+            return (sum, scale, true);
         }
     }
     // Too close to z = 1 to finish: the ratio has settled near its limit, so add the geometric tail.
@@ -178,9 +193,9 @@ fn positive_series(a: f64, b: f64, c: f64, z: f64, first: f64, scale0: f64) -> (
     let tail = if ratio < 1.0 {
         term * ratio / (1.0 - ratio)
     } else {
-        term * MAX_TERMS as f64
+        term * max_terms as f64
     };
-    (sum + tail, scale)
+    (sum + tail, scale, false)
 }
 
 #[cfg(test)]
