@@ -32,7 +32,7 @@ PYTHON ?= python3
 VENV := .venv
 VALIDATE_SCRIPTS := $(sort $(wildcard tests/validate/*.py))
 
-.PHONY: fuzz deps-fuzz soak
+.PHONY: fuzz deps-fuzz soak screenshots
 .PHONY: help deps deps-apt deps-rust deps-wasm-bindgen deps-npm build run test lint clean data validate bench \
 	test-fmt test-clippy test-cargo test-wasm-node test-wasm-browser test-tsc test-node
 
@@ -157,6 +157,10 @@ test-tsc: deps-npm
 test-node: deps-npm
 	@echo "== node --test www/test/ (the built package)"
 	node --test www/test/*.test.mjs
+
+# The browser tests write their screenshots to a temporary folder; this refreshes the README's in docs/screenshots/.
+screenshots: build
+	UPDATE_SCREENSHOTS=1 node --test www/test/widget.test.mjs www/test/dashboard.test.mjs
 
 lint: deps-npm
 	cargo fmt --all -- --check

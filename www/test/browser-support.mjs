@@ -1,8 +1,11 @@
 // Shared helpers of the browser tests and benches of the widget: Debian's Chromium through playwright-core
-// with the project's flags, the dev server of `make run` started in this process on a free port, and
-// axe-core injected into a page.
+// with the project's flags, the dev server of `make run` started in this process on a free port, axe-core
+// injected into a page, and where screenshots go.
 
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { startServer } from "../serve.mjs";
@@ -19,6 +22,21 @@ export const CHROMIUM_ARGS = [
   "--no-first-run",
   "--disable-quic",
 ];
+
+/**
+ * The folder for the tests' screenshots: docs/screenshots/ under `make screenshots` (UPDATE_SCREENSHOTS=1),
+ * a folder under the system's temporary directory otherwise, so that `make test` leaves the working tree
+ * clean (the PNGs differ by a few pixels from run to run and would show as changed files after every run).
+ * @returns {string} an absolute path ending in "/"
+ */
+export function screenshotDir() {
+  const dir =
+    process.env.UPDATE_SCREENSHOTS === "1"
+      ? fileURLToPath(new URL("../../docs/screenshots/", import.meta.url))
+      : join(tmpdir(), "nextoffer-screenshots") + "/";
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /** Headless Chromium; playwright gives each launch a fresh temporary profile. */
 export function launchChromium() {

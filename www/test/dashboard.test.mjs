@@ -3,22 +3,22 @@
 // change the rows as they should; the detail view shows the engine's actions for the customer; the call list
 // follows the priority rule and its CSV download says the same; axe-core finds no violation; the Japanese
 // labels and yen formats appear; a generated 100,000-order file imports into the table and the charts.
-// Saves docs/screenshots/dashboard.png. Needs `make build` (pkg/insight).
+// Saves docs/screenshots/dashboard.png under `make screenshots`. Needs `make build` (pkg/insight).
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Engine, Recommender, insight, lift } from "nextoffer/insight";
 import { CHURN_REDUCTIONS, SEGMENTS, expectedNextDays, purchasesByCustomer, riskLevel } from "../dashboard/store.js";
 import { startDashboard } from "../bench/dashboard-browser.mjs";
+import { screenshotDir } from "./browser-support.mjs";
 import { generateOrders } from "../bench/dashboard-orders.mjs";
 
 const DEMO = readFileSync(new URL("../demo/orders.csv", import.meta.url), "utf8");
 const ACTIONS = readFileSync(new URL("../dashboard/actions.json", import.meta.url), "utf8");
 const EVENTS = readFileSync(new URL("../dashboard/demo-events.csv", import.meta.url), "utf8");
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-const SCREENSHOTS = new URL("../../docs/screenshots/", import.meta.url);
 
 const yen = new Intl.NumberFormat("en-US", { style: "currency", currency: "JPY", maximumFractionDigits: 0 });
 const count = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
@@ -283,14 +283,13 @@ describe("the dashboard on the demo orders", () => {
     await context.close();
   });
 
-  test("the screenshot of the loaded dashboard is saved to docs/screenshots/dashboard.png", async () => {
+  test("the screenshot of the loaded dashboard is saved as dashboard.png", async () => {
     const { page } = await sharedPage();
     await page.click("#lift-demo");
     await page.waitForSelector("#lift-body-rows tr");
     await page.setViewportSize({ width: 1300, height: 1500 });
     await page.evaluate(() => window.scrollTo(0, 0));
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const png = await page.screenshot({ path: new URL("dashboard.png", SCREENSHOTS).pathname, fullPage: false });
+    const png = await page.screenshot({ path: screenshotDir() + "dashboard.png", fullPage: false });
     assert.ok(png.length > 10000);
   });
 });

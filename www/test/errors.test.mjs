@@ -5,30 +5,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Engine, evalCondition } from "nextoffer";
-import { goldenDecideCases, plain } from "./support.mjs";
+import { goldenDecideCases, plain, throwsNextofferError } from "./support.mjs";
 import { readFileSync } from "node:fs";
 
 const modelText = readFileSync(new URL("../../tests/spec/models/coffee-shop.json", import.meta.url), "utf8");
 const goodCase = goldenDecideCases().find((c) => c.expected && c.expected.offerIds.length > 0);
 const request = goodCase.request;
 
-/** Asserts `fn` throws a NextofferError with that code and path, and returns the error. */
-function throwsWith(fn, code, path) {
-  let caught;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof Error, `an Error was thrown (got ${caught})`);
-  assert.ok(!(caught instanceof WebAssembly.RuntimeError), "not a Wasm trap");
-  assert.equal(caught.name, "NextofferError");
-  assert.equal(caught.code, code);
-  if (path !== undefined) assert.equal(caught.path, path);
-  assert.equal(typeof caught.path, "string");
-  assert.ok(caught.message.length > 0, "the message says what is wrong");
-  return caught;
-}
 
 function withOffer(patch) {
   const model = JSON.parse(modelText);
@@ -38,11 +21,11 @@ function withOffer(patch) {
 
 describe("model errors", () => {
   test("malformed model JSON text is invalid-json", () => {
-    throwsWith(() => new Engine('{"offers": ['), "invalid-json");
+    throwsNextofferError(() => new Engine('{"offers": ['), "invalid-json");
   });
 
   test("an unknown condition operator names its JSON path", () => {
-    const err = throwsWith(
+    const err = throwsNextofferError(
       () => new Engine(withOffer({ condition: { plan: { $regx: "pro" } } })),
       "invalid-model",
       "offers[0].condition.plan.$regx",
@@ -51,18 +34,18 @@ describe("model errors", () => {
   });
 
   test("a negative price names the offer's price", () => {
-    throwsWith(() => new Engine(withOffer({ price: -1 })), "invalid-model", "offers[0].price");
+    throwsNextofferError(() => new Engine(withOffer({ price: -1 })), "invalid-model", "offers[0].price");
   });
 
   test("a duplicate offer id is rejected", () => {
     const model = JSON.parse(modelText);
     model.offers[1].id = model.offers[0].id;
-    const err = throwsWith(() => new Engine(model), "invalid-model");
+    const err = throwsNextofferError(() => new Engine(model), "invalid-model");
     assert.match(err.path, /^offers\[1\]/);
   });
 
   test("a missing model is an error, not a crash", () => {
-    throwsWith(() => new Engine(undefined), "invalid-json");
+    throwsNextofferError(() => new Engine(undefined), "invalid-json");
   });
 });
 
@@ -70,9 +53,9 @@ describe("an engine keeps working after an error", () => {
   test("a bad request throws, and the next good request gets the same decision as before", () => {
     const engine = new Engine(modelText);
     const before = plain(engine.decide(request));
-    throwsWith(() => engine.decide({ ...request, context: { ...request.context, now: "yesterday" } }), "invalid-request", "context.now");
-    throwsWith(() => engine.decideJson("{not json"), "invalid-json");
-    throwsWith(() => engine.decide({ ...request, limit: -5 }), "invalid-request", "limit");
+    throwsNextofferError(() => engine.decide({ ...request, context: { ...request.context, now: "yesterday" } }), "invalid-request", "context.now");
+    throwsNextofferError(() => engine.decideJson("{not json"), "invalid-json");
+    throwsNextofferError(() => engine.decide({ ...request, limit: -5 }), "invalid-request", "limit");
     assert.deepEqual(plain(engine.decide(request)), before);
     engine.free();
   });
@@ -82,9 +65,9 @@ describe("an engine keeps working after an error", () => {
     const offerId = goodCase.expected.offerIds[0];
     engine.record({ type: "click", offerId });
     const state = engine.exportState();
-    throwsWith(() => engine.record({ type: "click", offerId: "no-such-offer" }), "unknown-offer");
-    throwsWith(() => engine.record({ type: "stare", offerId }), "invalid-event");
-    throwsWith(() => engine.importState({ format: "something-else" }), "invalid-state");
+    throwsNextofferError(() => engine.record({ type: "click", offerId: "no-such-offer" }), "unknown-offer");
+    throwsNextofferError(() => engine.record({ type: "stare", offerId }), "invalid-event");
+    throwsNextofferError(() => engine.importState({ format: "something-else" }), "invalid-state");
     assert.deepEqual(engine.exportState(), state);
     engine.free();
   });

@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { insight } from "nextoffer/insight";
+import { throwsNextofferError } from "./support.mjs";
 
 const cdnowFile = new URL("../../.cache/lifetimes/lifetimes/datasets/CDNOW_sample.txt", import.meta.url);
 const STAGES = ["import", "rfm", "fitPurchases", "fitSpend", "predict"];
@@ -21,22 +22,6 @@ function cdnowCsv() {
   return `customer_id,date,amount\n${rows.join("\n")}\n`;
 }
 
-/** Asserts `fn` throws a NextofferError with that code (and path, if given), and returns it. */
-function throwsWith(fn, code, path) {
-  let caught;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof Error, `an Error was thrown (got ${caught})`);
-  assert.ok(!(caught instanceof WebAssembly.RuntimeError), "not a Wasm trap");
-  assert.equal(caught.name, "NextofferError");
-  assert.equal(caught.code, code);
-  if (path !== undefined) assert.equal(caught.path, path);
-  assert.ok(caught.message.length > 0);
-  return caught;
-}
 
 const near = (got, want, rel) => Math.abs(got - want) <= rel * Math.abs(want);
 
@@ -105,7 +90,7 @@ describe("orders input", () => {
 
 describe("errors", () => {
   test("a bad amount in CSV names its line and column", () => {
-    const err = throwsWith(
+    const err = throwsNextofferError(
       () => insight("customer_id,date,amount\na,2024-01-02,30\nb,2024-01-03,abc\n"),
       "invalid-orders",
     );
@@ -116,11 +101,11 @@ describe("errors", () => {
   });
 
   test("a missing column names the column", () => {
-    throwsWith(() => insight("customer_id,date\na,2024-01-02\n"), "invalid-orders", "amount");
+    throwsNextofferError(() => insight("customer_id,date\na,2024-01-02\n"), "invalid-orders", "amount");
   });
 
   test("a bad order object names its index and field", () => {
-    throwsWith(
+    throwsNextofferError(
       () => insight([small[0], { customerId: "b", date: "yesterday", amount: 1 }]),
       "invalid-orders",
       "orders[1].date",
@@ -128,8 +113,8 @@ describe("errors", () => {
   });
 
   test("an unknown option names the key", () => {
-    throwsWith(() => insight(small, { asof: "2024-01-01" }), "invalid-options", "asof");
-    throwsWith(() => insight(small, { model: "magic" }), "invalid-options", "model");
+    throwsNextofferError(() => insight(small, { asof: "2024-01-01" }), "invalid-options", "asof");
+    throwsNextofferError(() => insight(small, { model: "magic" }), "invalid-options", "model");
   });
 
   test("lenient mode skips and counts bad rows instead", () => {

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Recommender, lift } from "nextoffer/insight";
 import { Engine } from "nextoffer";
-import { plain } from "./support.mjs";
+import { plain, throwsNextofferError } from "./support.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const ordersFile = join(root, "www/demo/orders.csv");
@@ -38,22 +38,6 @@ function ordersAsObjects() {
   });
 }
 
-/** Asserts `fn` throws a NextofferError with that code (and path, if given). */
-function throwsWith(fn, code, path) {
-  let caught;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof Error, `an Error was thrown (got ${caught})`);
-  assert.ok(!(caught instanceof WebAssembly.RuntimeError), "not a Wasm trap");
-  assert.equal(caught.name, "NextofferError");
-  assert.equal(caught.code, code, caught.message);
-  if (path !== undefined) assert.equal(caught.path, path);
-  assert.ok(caught.message.length > 0);
-  return caught;
-}
 
 const close = (a, b, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);
 
@@ -230,7 +214,7 @@ describe("recommend", () => {
     const request = { cart: ["espresso-machine"], history: [{ item: "beans-dark", date: "2025-01-01" }], now: "2025-03-01", limit: 8 };
     const loaded = Recommender.load(rec.save());
     assert.deepEqual(plain(loaded.recommend(request)), plain(rec.recommend(request)));
-    throwsWith(() => loaded.rules(), "no-baskets");
+    throwsNextofferError(() => loaded.rules(), "no-baskets");
     loaded.free();
   });
 
@@ -246,34 +230,34 @@ describe("bad input throws coded errors, never a trap", () => {
   const rec = Recommender.fromOrders(csv.split("\n").slice(0, 400).join("\n"));
 
   test("orders", () => {
-    throwsWith(() => Recommender.fromOrders("customer_id,date\nc1,2024-01-01\n"), "invalid-orders", "product_id");
-    throwsWith(() => Recommender.fromOrders("customer_id,date,product_id\nc1,nope,tea\n"), "invalid-orders", "line 2, column 2 (date)");
-    throwsWith(() => Recommender.fromOrders([{ customerId: "a", date: "2024-01-01" }]), "invalid-orders", "orders[0].productId");
-    throwsWith(() => Recommender.fromOrders(""), "invalid-orders");
+    throwsNextofferError(() => Recommender.fromOrders("customer_id,date\nc1,2024-01-01\n"), "invalid-orders", "product_id");
+    throwsNextofferError(() => Recommender.fromOrders("customer_id,date,product_id\nc1,nope,tea\n"), "invalid-orders", "line 2, column 2 (date)");
+    throwsNextofferError(() => Recommender.fromOrders([{ customerId: "a", date: "2024-01-01" }]), "invalid-orders", "orders[0].productId");
+    throwsNextofferError(() => Recommender.fromOrders(""), "invalid-orders");
     const empty = Recommender.fromOrders("customer_id,date,product_id\n");
     assert.deepEqual(empty.recommend({ cart: ["x"] }), []);
     empty.free();
   });
 
   test("options and requests", () => {
-    throwsWith(() => Recommender.fromOrders(csv, { basket: "week" }), "invalid-options", "basket");
-    throwsWith(() => Recommender.fromOrders(csv, { neigbours: 5 }), "invalid-options", "neigbours");
-    throwsWith(() => rec.recommend({ limit: -1 }), "invalid-request", "limit");
-    throwsWith(() => rec.recommend({ weights: { upsell: -1 } }), "invalid-request", "weights.upsell");
-    throwsWith(() => rec.rules({ minSupport: 1.5 }), "invalid-options", "minSupport");
-    throwsWith(() => rec.rules({ minSupport: 0 }), "invalid-options", "minSupport");
-    throwsWith(() => rec.similar("no-such-item"), "unknown-item", "item");
-    throwsWith(() => lift([{ offerId: "a", variant: "test", event: "exposure" }]), "invalid-events", "events[0].variant");
-    throwsWith(() => lift([{ offerId: "a", variant: "control", event: "conversion" }]), "invalid-events");
+    throwsNextofferError(() => Recommender.fromOrders(csv, { basket: "week" }), "invalid-options", "basket");
+    throwsNextofferError(() => Recommender.fromOrders(csv, { neigbours: 5 }), "invalid-options", "neigbours");
+    throwsNextofferError(() => rec.recommend({ limit: -1 }), "invalid-request", "limit");
+    throwsNextofferError(() => rec.recommend({ weights: { upsell: -1 } }), "invalid-request", "weights.upsell");
+    throwsNextofferError(() => rec.rules({ minSupport: 1.5 }), "invalid-options", "minSupport");
+    throwsNextofferError(() => rec.rules({ minSupport: 0 }), "invalid-options", "minSupport");
+    throwsNextofferError(() => rec.similar("no-such-item"), "unknown-item", "item");
+    throwsNextofferError(() => lift([{ offerId: "a", variant: "test", event: "exposure" }]), "invalid-events", "events[0].variant");
+    throwsNextofferError(() => lift([{ offerId: "a", variant: "control", event: "conversion" }]), "invalid-events");
   });
 
   test("models of another version or truncated", () => {
     const bytes = rec.save();
     const other = bytes.slice();
     other[4] = 9;
-    assert.match(throwsWith(() => Recommender.load(other), "invalid-model").message, /version 9/);
-    throwsWith(() => Recommender.load(bytes.subarray(0, bytes.length - 3)), "invalid-model");
-    throwsWith(() => Recommender.load(new Uint8Array([1, 2, 3])), "invalid-model");
+    assert.match(throwsNextofferError(() => Recommender.load(other), "invalid-model").message, /version 9/);
+    throwsNextofferError(() => Recommender.load(bytes.subarray(0, bytes.length - 3)), "invalid-model");
+    throwsNextofferError(() => Recommender.load(new Uint8Array([1, 2, 3])), "invalid-model");
     // Still usable after the failures.
     assert.ok(rec.recommend({ cart: ["kettle"], limit: 2 }).length > 0);
   });
@@ -322,9 +306,9 @@ describe("a recommender saved in the insight module drives decide in the engine 
   test("bad bytes and options throw invalid-model naming the field", () => {
     const engine = new Engine(readFileSync(`${specDir}models/demo-shop.json`, "utf8"));
     try {
-      throwsWith(() => engine.attachRecommender(new Uint8Array([78, 88, 82, 67, 9, 0])), "invalid-model", "recommender");
+      throwsNextofferError(() => engine.attachRecommender(new Uint8Array([78, 88, 82, 67, 9, 0])), "invalid-model", "recommender");
       const bytes = new Uint8Array(readFileSync(`${specDir}models/demo-orders.nxrc`));
-      throwsWith(() => engine.attachRecommender(bytes, { upsellWieght: 1 }), "invalid-model", "recommender.options.upsellWieght");
+      throwsNextofferError(() => engine.attachRecommender(bytes, { upsellWieght: 1 }), "invalid-model", "recommender.options.upsellWieght");
       assert.ok(!engine.decide(golden.request).offers.some((o) => o.id.includes(":")), "no recommender attached");
     } finally {
       engine.free();

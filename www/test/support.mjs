@@ -1,6 +1,7 @@
 // Shared helpers of the Node tests of the built package (`make build` first; `import "nextoffer"` resolves to
 // pkg/ through node_modules/nextoffer, which the build links, so the tests use the package's exports map).
 
+import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { initSync } from "nextoffer";
@@ -30,4 +31,31 @@ export function wasmMemory() {
 /** A plain-data copy, so that results compare by value whatever objects the binding builds. */
 export function plain(value) {
   return JSON.parse(JSON.stringify(value));
+}
+
+/**
+ * Asserts that `fn` throws the package's error, not a Wasm trap: a NextofferError with that `code` (any code
+ * when undefined), a string `path` equal to `path` or matching it when it is a RegExp, and a message; returns
+ * the error for further checks.
+ * @param {() => unknown} fn
+ * @param {string} [code]
+ * @param {string | RegExp} [path]
+ */
+export function throwsNextofferError(fn, code, path) {
+  let caught;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught instanceof Error, `an Error was thrown (got ${caught})`);
+  assert.ok(!(caught instanceof WebAssembly.RuntimeError), `not a Wasm trap: ${caught.message}`);
+  assert.equal(caught.name, "NextofferError", caught.message);
+  if (code !== undefined) assert.equal(caught.code, code, caught.message);
+  assert.equal(typeof caught.code, "string");
+  assert.equal(typeof caught.path, "string");
+  if (path instanceof RegExp) assert.match(caught.path, path, caught.message);
+  else if (path !== undefined) assert.equal(caught.path, path, caught.message);
+  assert.ok(caught.message.length > 0, "the message says what is wrong");
+  return caught;
 }

@@ -2,18 +2,17 @@
 // server of `make run` started in this process: rendering from the demo model, learning from clicks,
 // impressions once per visible card, the fallback when the Wasm or the model fails, inert hostile text, the
 // strict-CSP shop, double loading, the command queue, consent, the crash-safe store, keyboard use and axe-core.
-// Screenshots of the shop go to docs/screenshots/.
+// Screenshots of the shop go to docs/screenshots/ under `make screenshots` (a temporary folder otherwise).
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { Engine } from "nextoffer";
-import { axeViolations, launchChromium, startDevServer } from "./browser-support.mjs";
+import { axeViolations, launchChromium, screenshotDir, startDevServer } from "./browser-support.mjs";
 
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 const demoModelText = readFileSync(new URL("../demo/model.json", import.meta.url), "utf8");
-const screenshots = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+const screenshots = screenshotDir();
 
 let server;
 let baseUrl;
@@ -22,7 +21,6 @@ let browser;
 before(async () => {
   ({ server, baseUrl } = await startDevServer());
   browser = await launchChromium();
-  mkdirSync(screenshots, { recursive: true });
 });
 
 after(async () => {
