@@ -8,7 +8,7 @@
 // Loaded twice, the second copy finds the first one's API in place and does nothing.
 
 import { configure, define, defaults, forgetAll, purchaseAll } from "./element.js";
-import { setEngineLoader } from "./engine.js";
+import { preloadEngine, setEngineLoader } from "./engine.js";
 
 /** @typedef {import("./element.js").WidgetDefaults} WidgetDefaults */
 /** @typedef {[string, ...unknown[]] | ((api: NextofferApi) => void)} Command */
@@ -64,7 +64,7 @@ if (!(queued && "loaded" in queued)) {
   const base = script?.src || document.baseURI;
   const data = script?.dataset ?? {};
   const engineUrl = new URL(data.engine ?? "../web/nextoffer.js", base).href;
-  setEngineLoader(() => import(engineUrl));
+  setEngineLoader(() => import(engineUrl), new URL("nextoffer_bg.wasm", engineUrl));
   /** @type {WidgetDefaults} */
   const options = {};
   if (data.model) options.model = data.model;
@@ -78,4 +78,10 @@ if (!(queued && "loaded" in queued)) {
   win.nextoffer = api;
   if (Array.isArray(queued)) queued.forEach(run);
   define();
+  // With a page-wide model, the engine and the model start loading now, while the page is still parsing,
+  // rather than when the parser reaches the first <nextoffer-offers> (behind the page's stylesheets and
+  // blocking scripts). Not on a page that finished loading without any widget: it pays nothing.
+  if (defaults.model && (document.readyState === "loading" || document.querySelector("nextoffer-offers"))) {
+    preloadEngine(defaults.model);
+  }
 }

@@ -28,23 +28,46 @@ export class WidgetError extends Error {
 // The path is the package's layout (pkg/widget/ beside pkg/web/), not this source folder's.
 // @ts-ignore: resolved in the built package only
 let loadModule = () => import("../web/nextoffer.js");
+/** @type {string | null} the engine's .wasm, when the loader knows where it is */
+let wasmUrl = null;
 /** @type {Promise<EngineModule> | null} */
 let moduleReady = null;
 
 /**
- * Where the engine module comes from (the script-tag build resolves it next to its own URL).
+ * Where the engine module comes from (the script-tag build resolves it next to its own URL), and optionally its
+ * .wasm, which is then fetched and compiled while the module is imported.
  * @param {() => Promise<EngineModule>} loader
+ * @param {string | URL} [wasm]
  */
-export function setEngineLoader(loader) {
+export function setEngineLoader(loader, wasm) {
   loadModule = loader;
+  wasmUrl = wasm ? String(wasm) : null;
   moduleReady = null;
+}
+
+/**
+ * Fetches and compiles the engine's .wasm. Streaming compilation needs the `application/wasm` type; a host
+ * server that sends another type still works, compiling from the whole body.
+ * @param {string} url
+ * @returns {Promise<WebAssembly.Module>}
+ */
+async function compileWasm(url) {
+  const res = await fetch(url, { credentials: "same-origin" });
+  if (!res.ok) throw new Error(`the engine's .wasm at ${url} answered HTTP ${res.status}`);
+  if (res.headers.get("content-type")?.split(";")[0].trim() === "application/wasm") return WebAssembly.compileStreaming(res);
+  return WebAssembly.compile(await res.arrayBuffer());
 }
 
 /** @returns {Promise<EngineModule>} the engine module, its Wasm instantiated */
 function engineModule() {
   moduleReady ??= (async () => {
+    // The .wasm is fetched and compiled at once, beside the import of the module, instead of by the module
+    // once it has loaded and run: without a preload in the page that is one round trip less before the first
+    // render, and the compilation overlaps the import either way.
+    const wasm = wasmUrl ? compileWasm(wasmUrl) : undefined;
+    wasm?.catch(() => {}); // reported through the init below, never as an unhandled rejection
     const mod = await loadModule();
-    await mod.default();
+    await mod.default(wasm ? { module_or_path: wasm } : undefined);
     return mod;
   })().catch((err) => {
     moduleReady = null; // let a later widget try again
@@ -92,6 +115,16 @@ export function sharedEngine(model) {
     entry.catch(() => byObject.delete(model));
   }
   return entry;
+}
+
+/**
+ * Starts loading the engine and a model before any widget asks for them (the script tag does this as soon as
+ * it runs, when the page names a model): the element then finds them under way, or ready, when the parser
+ * reaches it. A failure here is not reported; the widget that asks next gets it (and shows its fallback).
+ * @param {string | Model} model
+ */
+export function preloadEngine(model) {
+  sharedEngine(model).catch(() => {});
 }
 
 /**

@@ -107,8 +107,11 @@ export const defaults: WidgetDefaults;
 export function forgetAll(): void;
 /** Records purchases in every widget on the page. */
 export function purchaseAll(productIds: string | string[]): void;
-/** Where the engine module is imported from (the script-tag build uses the file next to its own URL). */
-export function setEngineLoader(loader: () => Promise<typeof import("../web/nextoffer.js")>): void;
+/**
+ * Where the engine module is imported from (the script-tag build uses the file next to its own URL), and
+ * optionally its .wasm, which is then fetched and compiled while the module is imported.
+ */
+export function setEngineLoader(loader: () => Promise<typeof import("../web/nextoffer.js")>, wasm?: string | URL): void;
 
 /** An error of the widget, with the stage that failed. */
 export class WidgetError extends Error {
