@@ -39,7 +39,9 @@ function el(tag, props = {}, ...children) {
 }
 
 async function catalog() {
-  const model = await (await fetch("/demo/model.json")).json();
+  // Without credentials, this request never takes the page's preload of the model, which is there for the
+  // widget: whichever script runs first, the widget gets the preloaded copy and need not wait for a second.
+  const model = await (await fetch("/demo/model.json", { credentials: "omit" })).json();
   return new Map(model.offers.map((offer) => [offer.id, offer]));
 }
 
@@ -65,8 +67,8 @@ function consentBanner() {
 function learnedPanel() {
   const body = document.getElementById("learned-rows");
   if (!body) return;
-  document.addEventListener("nextoffer-render", (event) => {
-    const rows = event.detail.decision.offers.map((offer) =>
+  const show = (decision) => {
+    const rows = decision.offers.map((offer) =>
       el(
         "tr",
         {},
@@ -78,7 +80,12 @@ function learnedPanel() {
       ),
     );
     body.replaceChildren(...rows);
-  });
+  };
+  document.addEventListener("nextoffer-render", (event) => show(event.detail.decision));
+  // The widget's script is async and fetched first, so the widget may have rendered before this deferred
+  // script ran: show the decision it has on display.
+  const widget = document.querySelector("nextoffer-offers");
+  if (widget?.decision) show(widget.decision);
 }
 
 async function productPage(products) {
