@@ -273,7 +273,7 @@ const widgetSection = !widget
 ## Widget (issue 5)
 
 \`node www/bench/widget.mjs\`: ${widget.runs} page loads of ${widget.page}, each in a fresh context of headless
-${widget.chromium} on the dev server (localhost, nothing cached), after 2 warm-up loads. First render is the
+${widget.chromium} on the dev server (localhost, nothing cached), after 2 warm-up loads${widget.settleMs ? ` and, in each new window, ${widget.settleMs} ms for the browser's own start-up (its omnibox WebUI) before the navigation` : ""}. First render is the
 widget's \`nextoffer:first-render\` mark, counted from the start of navigation.
 
 | Figure | Measured | Target | |
