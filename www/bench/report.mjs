@@ -232,7 +232,9 @@ const edgeSection = !edge
         ["`POST /v1/decide`, errors / non-2xx / timeouts", `${d.errors} / ${d.non2xx} / ${d.timeouts}`, "0", verdict(d.errors + d.non2xx + d.timeouts === 0)],
         ...(d.workerdCpuUsPerRequest ? [["workerd CPU time per `POST /v1/decide` (its one thread), and what one free core would serve", `${d.workerdCpuUsPerRequest.toFixed(0)} µs (about ${Math.round(1e6 / d.workerdCpuUsPerRequest).toLocaleString("en")} decisions/s)`, "", ""]] : []),
         ["personalized page (2 slots, HTMLRewriter), pages per second", `${Math.round(p.perSecond).toLocaleString("en")}, p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, errors ${p.errors + p.non2xx}`, "", ""],
-        ["cold start: an isolate's work from start to first decision (instantiate + model load + first decision; fresh Node process, V8's default tiers), median", `${c.isolateToFirstDecisionMs.toFixed(1)} ms (${c.nodeInstantiateMs.toFixed(1)} + ${c.nodeModelLoadMs.toFixed(1)} + ${c.nodeFirstDecisionMs.toFixed(1)})`, "≤ 20 ms", verdict(c.isolateToFirstDecisionMs <= 20)],
+        c.nodeCompileMs === undefined
+          ? ["cold start: an isolate's work from start to first decision (instantiate + model load + first decision; fresh Node process, V8's default tiers), median", `${c.isolateToFirstDecisionMs.toFixed(1)} ms (${c.nodeInstantiateMs.toFixed(1)} + ${c.nodeModelLoadMs.toFixed(1)} + ${c.nodeFirstDecisionMs.toFixed(1)})`, "≤ 20 ms", verdict(c.isolateToFirstDecisionMs <= 20)]
+          : ["cold start: an isolate's start to its first decision (compile + instantiate + model load + customer + first decision, medians; fresh Node process, V8's default tiers), median of totals", `${c.isolateToFirstDecisionMs.toFixed(1)} ms (${[c.nodeCompileMs, c.nodeInstantiateMs, c.nodeModelLoadMs, c.nodeCustomerMs, c.nodeFirstDecisionMs].map((ms) => ms.toFixed(1)).join(" + ")})`, "≤ 20 ms", verdict(c.isolateToFirstDecisionMs <= 20)],
         ["cold start in workerd: first request to a fresh isolate (model loaded at isolate start; KV reads + decision), median", `${c.firstRequestMs.toFixed(1)} ms (the next: ${c.secondRequestMs.toFixed(1)} ms)`, "", ""],
         ...(edge.coldAhead ? [["the same with the Wasm compiled by TurboFan at startup (`v8Flags = [\"--no-liftoff\", \"--no-wasm-lazy-compilation\"]`): first request / spawn to listening", `${edge.coldAhead.firstRequestMs.toFixed(1)} ms / ${edge.coldAhead.listeningMs.toFixed(0)} ms`, "", ""]] : []),
         ["workerd process: spawn to listening / spawn to first decision, median", `${c.listeningMs.toFixed(0)} ms / ${c.spawnToFirstDecisionMs.toFixed(0)} ms`, "", ""],
@@ -253,7 +255,9 @@ load average ${edge.load ?? "?"} at its end.
 | --- | --- | --- | --- |
 ${edgeRows.map((cells) => `| ${cells.join(" | ")} |`).join("\n")}
 
-Cold start is the model load and the first decision of a fresh isolate: V8 runs new Wasm on its baseline
+Cold start counts from the isolate's start, where workerd compiles the Worker's Wasm module (V8 decodes and
+validates all of it; function bodies compile on first call), to its first decision; most of it is the model load
+and the first decision: V8 runs new Wasm on its baseline
 compiler and optimizes hot functions in background threads, which on a busy two-core machine compete with the
 first calls; the same load is about 10 ms once optimized (the decide section above), and with the module
 compiled by the optimizing tier at startup the first request to a fresh isolate takes the time of a warm one. The throughput and latency figures include the load
