@@ -4,9 +4,10 @@
 //
 // - POST /v1/decide for the bench customer (200 purchases in the KV profile, 10 contacts): throughput,
 //   p50/p99 latency, errors and non-2xx answers; then the personalized page (two slots) the same way;
-// - cold start, over fresh workerd processes: spawn to listening (process start, config, Wasm compiled ahead,
-//   the Worker module evaluated: the engine instantiated and the model loaded), the first request to the fresh
-//   isolate (profile read + first decision), and spawn to first decision; and, timed in a fresh Node process
+// - cold start, over fresh workerd processes with one edge isolate: spawn to listening (process start, config,
+//   Wasm compiled ahead, the Worker module evaluated: the engine instantiated and the model loaded), the same
+//   with a stub Worker (the difference is the edge isolate's start), the first request to the fresh isolate
+//   (profile read + first decision), and spawn to first decision; and, timed in a fresh Node process
 //   (workerd's clock does not advance while an isolate computes), an isolate's work from its start to its first
 //   decision, by phase: compiling the module (workerd does it as it loads the Worker into a new isolate),
 //   instantiating it, loading the model, preparing the customer, the first decision;
@@ -131,14 +132,29 @@ try {
 const bundleDir = join(benchDir, "edge-dist");
 const { buildWorker } = await import("../edge/build.mjs");
 const bundle = await buildWorker(bundleDir);
+// A stub Worker in its place (answers "stub"; an empty Wasm module, no engine, no model): what a fresh workerd
+// costs without the edge isolate's work. Its spawn-to-listening, taken between the real runs, subtracted from
+// theirs is the edge isolate's start measured in workerd itself: compiling the module, instantiating it and
+// loading the model as the Worker module is evaluated.
+const stubDir = join(benchDir, "edge-stub");
+mkdirSync(stubDir, { recursive: true });
+writeFileSync(join(stubDir, "worker.js"), 'export default { fetch: () => new Response("stub") };\n');
+writeFileSync(join(stubDir, "nextoffer_bg.wasm"), new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
 /**
- * Cold starts over fresh workerd processes, with the given V8 flags in the config.
+ * Cold starts over fresh workerd processes (one edge isolate each), with the given V8 flags in the config.
  * @param {string[]} v8Flags
+ * @param {boolean} [withStub] also time the stub Worker's start before each run
  */
-async function coldRuns(v8Flags) {
+async function coldRuns(v8Flags, withStub = false) {
   const cold = [];
+  const stub = [];
   for (let run = 0; run < COLD_RUNS; run++) {
-    const fresh = await startEdge({ model: modelFile, distDir: bundleDir, v8Flags });
+    if (withStub) {
+      const bare = await startEdge({ model: modelFile, distDir: stubDir, v8Flags, single: true });
+      stub.push(bare.listeningMs);
+      await bare.close();
+    }
+    const fresh = await startEdge({ model: modelFile, distDir: bundleDir, v8Flags, single: true });
     try {
       await seed(fresh);
       const t0 = performance.now();
@@ -161,12 +177,13 @@ async function coldRuns(v8Flags) {
     firstRequestMs: median(cold.map((c) => c.firstRequestMs)),
     secondRequestMs: median(cold.map((c) => c.secondRequestMs)),
     spawnToFirstDecisionMs: median(cold.map((c) => c.spawnToFirstDecisionMs)),
+    ...(withStub ? { stubListeningMs: median(stub) } : {}),
   };
 }
 // workerd's defaults (as in Workers: V8's baseline compiler first, optimized code later), then the Wasm
 // compiled by the optimizing tier when workerd starts (`--no-liftoff --no-wasm-lazy-compilation`: a longer
 // start, optimized code from the first call).
-const coldDefault = await coldRuns([]);
+const coldDefault = await coldRuns([], true);
 const coldAhead = await coldRuns(["--no-liftoff", "--no-wasm-lazy-compilation"]);
 
 // --- in Node: an isolate's work from its start to its first decision, by phase (fresh process each). workerd
@@ -217,6 +234,9 @@ const result = {
     nodeCustomerMs: median(node.map((n) => n.customerMs)),
     nodeFirstDecisionMs: median(node.map((n) => n.firstDecisionMs)),
     isolateToFirstDecisionMs: median(node.map((n) => n.totalMs)),
+    // In workerd: the isolate's start (spawn to listening over the stub's) plus the first request to it.
+    workerdIsolateStartMs: coldDefault.listeningMs - (coldDefault.stubListeningMs ?? NaN),
+    workerdIsolateToFirstDecisionMs: coldDefault.listeningMs - (coldDefault.stubListeningMs ?? NaN) + coldDefault.firstRequestMs,
   },
   coldAhead,
   bundle,
@@ -240,5 +260,6 @@ console.log(`  cold start with Wasm compiled by TurboFan at startup: spawn to li
   const c = result.cold;
   const phases = `compile ${f(c.nodeCompileMs)} + instantiate ${f(c.nodeInstantiateMs)} + model load ${f(c.nodeModelLoadMs)} + customer ${f(c.nodeCustomerMs)} + first decision ${f(c.nodeFirstDecisionMs)} ms (medians)`;
   console.log(`  an isolate's start to its first decision (fresh Node process, V8's default tiers): ${f(c.isolateToFirstDecisionMs)} ms (median); ${phases}`);
+  console.log(`  the same in workerd: isolate start ${f(c.workerdIsolateStartMs, 1)} ms (spawn to listening ${f(c.listeningMs, 1)} ms, with a stub Worker ${f(c.stubListeningMs, 1)} ms) + first request ${f(c.firstRequestMs, 1)} ms = ${f(c.workerdIsolateToFirstDecisionMs, 1)} ms`);
 }
 console.log(`  bundle: ${bundle.files.map((x) => `${x.name} ${x.bytes} B (gzip ${x.gzip} B)`).join(", ")}; total gzip ${bundle.gzip} B`);

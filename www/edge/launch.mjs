@@ -40,8 +40,12 @@ export function freePort(host = "127.0.0.1") {
  * @param {string} distDir
  * @param {string | undefined} model
  */
-function configText(configDir, distDir, model, v8Flags, recommender) {
+function configText(configDir, distDir, model, v8Flags, recommender, single) {
   let text = readFileSync(join(here, "edge.capnp"), "utf8");
+  if (single) {
+    // One edge isolate (the benchmark's cold starts): without the second instance and its socket.
+    text = text.replace(/^ *\(name = "edge-b",[^\n]*\n/m, "").replace(/^ *\(name = "http-b",[^\n]*\n/m, "");
+  }
   if (v8Flags?.length) text = text.replace("const config :Workerd.Config = (", `$&\n  v8Flags = ${JSON.stringify(v8Flags)},`);
   if (recommender) {
     // The recommender's bytes as a data binding, and its options as a JSON binding, of the edge Workers.
@@ -124,10 +128,11 @@ function reapOnExit() {
 /**
  * Starts workerd with the demo Worker.
  * @param {{ host?: string, port?: number, model?: string, distDir?: string, v8Flags?: string[], log?: boolean,
- *   timeoutMs?: number, recommender?: { file: string, options?: object } }} [options]
+ *   timeoutMs?: number, recommender?: { file: string, options?: object }, single?: boolean }} [options]
  *   `port` 0 (the default here) picks free ports; `model` replaces the demo model; `distDir` reuses a bundle;
  *   `v8Flags` go into the config (the benchmark compares Wasm compiled ahead by TurboFan, `--no-liftoff`);
- *   `recommender` binds a saved recommender (and its attach options) to the edge Workers.
+ *   `recommender` binds a saved recommender (and its attach options) to the edge Workers; `single` leaves out the
+ *   second instance (`urlB` is then empty), so that the process starts one edge isolate.
  * @returns {Promise<{ url: string, urlB: string, storeUrl: string, adminToken: string, pid: number | undefined,
  *   spawnedAt: number, listeningMs: number, bundle: Awaited<ReturnType<typeof buildWorker>> | null,
  *   close(): Promise<void> }>}
@@ -138,7 +143,7 @@ export async function startEdge(options = {}) {
   const distDir = options.distDir ?? join(work, "dist");
   const bundle = options.distDir ? null : await buildWorker(distDir);
   const configFile = join(work, "edge.capnp");
-  writeFileSync(configFile, configText(work, distDir, options.model, options.v8Flags, options.recommender));
+  writeFileSync(configFile, configText(work, distDir, options.model, options.v8Flags, options.recommender, options.single));
   const adminToken = randomBytes(12).toString("hex");
 
   for (let attempt = 0; ; attempt++) {
@@ -149,7 +154,7 @@ export async function startEdge(options = {}) {
       "serve",
       configFile,
       "--socket-addr", `http=${host}:${port}`,
-      "--socket-addr", `http-b=${host}:${portB}`,
+      ...(options.single ? [] : ["--socket-addr", `http-b=${host}:${portB}`]),
       "--socket-addr", `store=${host}:${storePort}`,
     ];
     const spawnedAt = performance.now();
@@ -174,7 +179,7 @@ export async function startEdge(options = {}) {
       // module, instantiating the Wasm) before it listens, and asking the store leaves the edge isolate untouched,
       // so its first request is the cold one.
       await waitForHttp(`http://${host}:${storePort}/?prefix=none`, options.timeoutMs ?? 15_000, () => exitReason);
-      await Promise.all([port, portB].map((p) => waitForPort(host, p, 5_000)));
+      await Promise.all((options.single ? [port] : [port, portB]).map((p) => waitForPort(host, p, 5_000)));
     } catch (err) {
       child.kill("SIGTERM");
       // A port taken between the pick and the bind: pick again (a few times).
@@ -185,7 +190,7 @@ export async function startEdge(options = {}) {
     const listeningMs = performance.now() - spawnedAt;
     return {
       url,
-      urlB: `http://${host}:${portB}`,
+      urlB: options.single ? "" : `http://${host}:${portB}`,
       storeUrl: `http://${host}:${storePort}`,
       adminToken,
       pid: child.pid,
