@@ -1,6 +1,8 @@
 // The development server of `make run`: serves www/ at / and the built package pkg/ at /pkg/ on loopback,
-// with the right MIME type for .wasm (so `WebAssembly.instantiateStreaming` works) and no caching (so a
-// rebuild shows at the next reload). When www/ has no index.html, / lists the pages that exist.
+// with the right MIME type for .wasm (so `WebAssembly.instantiateStreaming` works) and caching that always
+// asks again (`no-cache` with an ETag of the file's size and mtime: a rebuild shows at the next reload, an
+// unchanged file is a 304, and the browser keeps its compiled code of the scripts and the .wasm for the next
+// page). When www/ has no index.html, / lists the pages that exist.
 // The demo shop (/shop/) is served under a strict Content-Security-Policy, the one a careful host would set:
 // the widget must work with nothing but same-origin scripts and Wasm compilation allowed.
 //
@@ -65,7 +67,7 @@ function resolvePath(urlPath) {
   return null;
 }
 
-/** @type {Map<string, { mtimeMs: number, size: number, bytes: Buffer }>} */
+/** @type {Map<string, { mtimeMs: number, size: number, bytes: Buffer, etag: string }>} */
 const cache = new Map();
 
 /**
@@ -75,7 +77,7 @@ const cache = new Map();
  * the tests and benches share with their browser driver) cost a response 4.5 ms at the median and up to
  * 160 ms on a busy two-core machine (43 responses of the shop's product page; 0.1 ms and 5.5 ms now).
  * @param {string} path
- * @returns {{ path: string, bytes: Buffer } | null}
+ * @returns {{ path: string, bytes: Buffer, etag: string } | null}
  */
 function readCached(path) {
   let info = statSync(path, { throwIfNoEntry: false });
@@ -85,10 +87,11 @@ function readCached(path) {
   }
   if (!info?.isFile()) return null;
   const hit = cache.get(path);
-  if (hit && hit.mtimeMs === info.mtimeMs && hit.size === info.size) return { path, bytes: hit.bytes };
+  if (hit && hit.mtimeMs === info.mtimeMs && hit.size === info.size) return { path, bytes: hit.bytes, etag: hit.etag };
   const bytes = readFileSync(path);
-  cache.set(path, { mtimeMs: info.mtimeMs, size: info.size, bytes });
-  return { path, bytes };
+  const etag = `"${info.size.toString(36)}-${Math.round(info.mtimeMs * 1000).toString(36)}"`;
+  cache.set(path, { mtimeMs: info.mtimeMs, size: info.size, bytes, etag });
+  return { path, bytes, etag };
 }
 
 /** The HTML pages under www/ (one level of folders deep), for the generated index page. */
@@ -144,8 +147,12 @@ async function handle(req, res) {
     if (found === null) throw new Error(`not a file: ${file}`);
     file = found.path;
     const type = types[extname(file)] ?? "application/octet-stream";
-    const headers = { "content-type": type, "cache-control": "no-store" };
+    const headers = { "content-type": type, "cache-control": "no-cache", etag: found.etag };
     if (strictPrefixes.some((prefix) => url.pathname.startsWith(prefix))) headers["content-security-policy"] = STRICT_CSP;
+    if (req.headers["if-none-match"]?.split(/\s*,\s*/).includes(found.etag)) {
+      res.writeHead(304, headers).end();
+      return;
+    }
     res.writeHead(200, headers);
     res.end(req.method === "HEAD" ? undefined : found.bytes);
   } catch {
