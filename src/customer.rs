@@ -27,16 +27,29 @@ pub struct PreparedCustomer {
     pub(crate) purchases: Vec<Purchase>,
     pub(crate) owned: Vec<u32>,
     pub(crate) contacts: Vec<Contact>,
+    /// Whether each model offer's eligibility condition passes, by offer index. A condition reads only the
+    /// customer's attributes (never the context), so a prepared customer evaluates every condition once here
+    /// instead of at each decision: on the bench model that is 180 K of the 404 K instructions a `decideFor`
+    /// took (callgrind, native), for about 300 K once at preparation.
+    pub(crate) eligible: Vec<bool>,
 }
 
 impl PreparedCustomer {
     pub(crate) fn read(engine: &Engine, text: &str) -> Result<PreparedCustomer, Error> {
         let view = RequestView::read_customer_document(engine.model(), text)
             .map_err(ReadError::into_error)?;
+        let attributes = view.attributes.into_owned();
+        let model = engine.model();
+        let resolved = model.keys.resolve(&attributes);
+        let mut eligible = Vec::with_capacity(model.offer_count());
+        for offer in model.offers() {
+            eligible.push(offer.condition.eval(&resolved));
+        }
         Ok(PreparedCustomer {
             engine: engine.token(),
             id: view.customer_id,
-            attributes: view.attributes.into_owned(),
+            eligible,
+            attributes,
             purchases: view.purchases,
             owned: view.owned,
             contacts: view.contacts,

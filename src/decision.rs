@@ -95,7 +95,11 @@ pub struct Decision<'m> {
 impl Decision<'_> {
     /// The decision as compact JSON text, written in one pass with no intermediate tree.
     pub fn to_json(&self) -> String {
-        let mut w = Writer::new();
+        // Sized from the bench decision (3 ranked offers with their reasons, 26 suppressed: 4,886 bytes), so
+        // writing it takes one allocation instead of a 1 KB buffer grown three times.
+        let mut w = Writer::with_capacity(
+            256 + 1024 * self.offers.len() + 96 * (self.suppressed.len() + self.ineligible.len()),
+        );
         w.begin_object();
         w.key("decisionId");
         w.string(&self.decision_id);

@@ -19,7 +19,7 @@ use crate::profile::{ContactEvent, Profile};
 use crate::propensity::Boost;
 use crate::propensity::{propensity, PropensityParts};
 use crate::request::{DecideRequest, ReadError, RequestView, CONTACTS_FIELD, CUSTOMER_FIELDS};
-use crate::text::{Fixed, Num};
+use crate::text::{join, Fixed, Num};
 
 /// Most events one `record` call may count at once.
 const MAX_EVENT_COUNT: u64 = 1_000_000;
@@ -247,7 +247,11 @@ impl Engine {
             decision.blocked = Some(blocked);
             return Ok(decision);
         }
-        let attributes = model.keys.resolve(&req.attributes);
+        // A prepared customer's conditions were evaluated when it was read (`PreparedCustomer::eligible`);
+        // a request's attributes are resolved here, once, for every condition.
+        let resolved = prepared
+            .is_none()
+            .then(|| model.keys.resolve(&req.attributes));
         let unhappy = self.unhappy_reason(&req.attributes);
         let segment = req
             .attributes
@@ -292,7 +296,13 @@ impl Engine {
                 continue;
             }
             decision.candidates += 1;
-            if !offer.condition.eval(&attributes) {
+            let eligible = match (prepared, &resolved) {
+                // Prepared by this engine (its token was checked), so it has an answer for every model offer.
+                (Some(customer), _) => customer.eligible.get(index as usize) == Some(&true),
+                (None, Some(attributes)) => offer.condition.eval(attributes),
+                (None, None) => false,
+            };
+            if !eligible {
                 decision.ineligible_count += 1;
                 if req.explain {
                     decision.ineligible.push(offer.id.as_str());
@@ -456,18 +466,15 @@ impl Engine {
             if profile.cart.contains(product) {
                 return rule(
                     "in-cart",
-                    format!(
-                        "{} is already in the cart",
-                        self.model.product_name(product)
-                    ),
+                    join(self.model.product_name(product), " is already in the cart"),
                 );
             }
             if !offer.repeatable && profile.owned.contains(product) {
                 return rule(
                     "already-owned",
-                    format!(
-                        "the customer already owns {}",
-                        self.model.product_name(product)
+                    join(
+                        "the customer already owns ",
+                        self.model.product_name(product),
                     ),
                 );
             }
@@ -482,7 +489,7 @@ impl Engine {
         if let Some(p) = offer.excludes.iter().find(|p| has(p)) {
             return rule(
                 "excludes",
-                format!("not for owners of {}", self.model.product_name(*p)),
+                join("not for owners of ", self.model.product_name(*p)),
             );
         }
         None

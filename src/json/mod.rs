@@ -25,6 +25,7 @@ pub use coerce::{js_to_number, js_to_string, number_to_js_string};
 pub use object::Object;
 pub use parse::{parse, ParseError, ParseErrorKind, MAX_DEPTH};
 pub use reader::{Kind, Reader};
+pub(crate) use write::itoa_i64;
 pub use write::Writer;
 
 use std::fmt;

@@ -54,7 +54,7 @@ pub(super) fn write_number(n: f64, out: &mut String) {
 }
 
 /// Formats a whole number into `buffer`, returning the digits.
-fn itoa_i64(n: i64, buffer: &mut [u8; 20]) -> &str {
+pub(crate) fn itoa_i64(n: i64, buffer: &mut [u8; 20]) -> &str {
     let mut magnitude = n.unsigned_abs();
     let mut pos = buffer.len();
     loop {
@@ -102,6 +102,14 @@ impl Writer {
     pub fn new() -> Writer {
         Writer {
             out: String::with_capacity(1024),
+            after_value: false,
+        }
+    }
+
+    /// An empty writer with room for `bytes` of text: a writer sized for its output never reallocates.
+    pub fn with_capacity(bytes: usize) -> Writer {
+        Writer {
+            out: String::with_capacity(bytes),
             after_value: false,
         }
     }
@@ -204,10 +212,7 @@ pub(super) fn write_string(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
     let mut run_start = 0;
     // Copy whole runs between escapes: most strings have none, so this is one scan and one copy.
-    while let Some(offset) = bytes.get(run_start..).and_then(|rest| {
-        rest.iter()
-            .position(|&b| NEEDS_ESCAPE.get(usize::from(b)) == Some(&true))
-    }) {
+    while let Some(offset) = bytes.get(run_start..).and_then(first_escape) {
         let at = run_start + offset;
         out.push_str(s.get(run_start..at).unwrap_or_default());
         let b = bytes.get(at).copied().unwrap_or(0);
@@ -229,6 +234,35 @@ pub(super) fn write_string(s: &str, out: &mut String) {
     }
     out.push_str(s.get(run_start..).unwrap_or_default());
     out.push('"');
+}
+
+/// The index of the first byte that needs an escape. Eight bytes at a time (SWAR: a borrow in the subtraction
+/// marks a byte below 0x20, or a zero byte after XOR with `"` or `\`): a decision writes about 240 strings and
+/// 4.9 KB, and a byte at a time was about 19 K of its 200 K instructions (callgrind, native).
+fn first_escape(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // The lowest marked byte is exact in each test (borrows only run upward), so is their union's.
+        let marks = (w.wrapping_sub(ONES * 0x20) & !w & HIGHS)
+            | zero_byte(w ^ (ONES * u64::from(b'"')))
+            | zero_byte(w ^ (ONES * u64::from(b'\\')));
+        if marks != 0 {
+            return Some(at + (marks.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| NEEDS_ESCAPE.get(usize::from(b)) == Some(&true))
+        .map(|offset| at + offset)
 }
 
 fn hex_digit(nibble: u8) -> char {
@@ -263,6 +297,37 @@ mod tests {
         ];
         for (n, text) in cases {
             assert_eq!(number(n), text, "{n}");
+        }
+    }
+
+    #[test]
+    fn the_word_scan_finds_the_same_first_escape_as_a_byte_scan() {
+        let byte_scan = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .position(|&b| NEEDS_ESCAPE.get(usize::from(b)) == Some(&true))
+        };
+        let alphabet = [
+            b'a', b'"', b'\\', 0x1f, 0x20, 0x7f, 0x80, 0xff, 0x00, 0x21, 0x5b, 0x5d,
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for len in 0..40 {
+            for _ in 0..300 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        // Mostly plain bytes, so escapes land at every offset of a word.
+                        if seed % 8 == 0 {
+                            alphabet[(seed >> 8) as usize % alphabet.len()]
+                        } else {
+                            b'a' + (seed >> 8) as u8 % 26
+                        }
+                    })
+                    .collect();
+                assert_eq!(first_escape(&bytes), byte_scan(&bytes), "{bytes:?}");
+            }
         }
     }
 
