@@ -74,7 +74,7 @@ export interface EdgeOptions {
     events?: number;
     /** Contacts kept per customer (default 200, the newest). */
     contacts?: number;
-    /** Prepared customers kept per isolate (default 1,000). */
+    /** Prepared customers kept per isolate (default 1,000); each holds up to two prepared copies (with and without its stored contacts). */
     customers?: number;
   };
 }

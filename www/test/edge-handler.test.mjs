@@ -98,6 +98,67 @@ describe("POST /v1/decide", () => {
   });
 });
 
+describe("stored contact histories", () => {
+  const impression = (at, offerId = "grinder-pro") => ({ offerId, event: "impression", at, placement: "cart" });
+  const stored = [impression("2026-11-20T09:00:00Z"), impression("2026-11-21T09:00:00Z"), impression("2026-11-21T09:00:00Z", "mug")];
+  /** The engine's decision with the profile and these contacts in the request. */
+  const expected = (contacts, placement = "cart") => {
+    const engine = new Engine(modelText);
+    try {
+      return plain(engine.decide({ customer: { ...profile, contacts }, context: { placement, now: NOW }, limit: 3 }));
+    } finally {
+      engine.free();
+    }
+  };
+
+  test("stored before the first decision, they decide as in the request, the first time and the next ones", async () => {
+    const three = [...stored, impression("2026-11-22T09:00:00Z")];
+    const { handler, store } = setup();
+    await store.put(keys.contacts("c-1001"), JSON.stringify(three));
+    const want = expected(three);
+    assert.deepEqual(want.suppressed.find((s) => s.id === "grinder-pro")?.rule, "offer-cap");
+    for (let i = 0; i < 3; i++) assert.deepEqual(await (await handler.fetch(post("/v1/decide", decideBody()))).json(), want);
+    // Another placement of the same customer, from the same prepared handles.
+    assert.deepEqual(await (await handler.fetch(post("/v1/decide", decideBody("home")))).json(), expected(three, "home"));
+  });
+
+  test("contacts in the request are added after the stored ones", async () => {
+    const { handler, store } = setup();
+    await store.put(keys.contacts("c-1001"), JSON.stringify(stored));
+    await handler.fetch(post("/v1/decide", decideBody()));
+    const extra = [impression("2026-11-22T09:00:00Z")];
+    const body = { ...decideBody(), customer: { id: "c-1001", contacts: extra } };
+    const decision = await (await handler.fetch(post("/v1/decide", body))).json();
+    assert.deepEqual(decision, expected([...stored, ...extra]));
+    assert.deepEqual(decision.suppressed.find((s) => s.id === "grinder-pro")?.rule, "offer-cap");
+    // Without them, the stored history alone: two impressions, under the cap of three.
+    const alone = await (await handler.fetch(post("/v1/decide", decideBody()))).json();
+    assert.deepEqual(alone, expected(stored));
+    assert.notEqual(alone.suppressed.find((s) => s.id === "grinder-pro")?.rule, "offer-cap");
+  });
+
+  test("a history that events changed after the customer was prepared decides with the new history", async () => {
+    const { handler, store } = setup();
+    await store.put(keys.contacts("c-1001"), JSON.stringify(stored));
+    assert.deepEqual(await (await handler.fetch(post("/v1/decide", decideBody()))).json(), expected(stored));
+    const event = { type: "impression", offerId: "grinder-pro", customerId: "c-1001", placement: "cart", at: "2026-11-22T09:00:00Z" };
+    assert.equal((await (await handler.fetch(post("/v1/events", [event]))).json()).recorded, 1);
+    const now = JSON.parse((await store.get(keys.contacts("c-1001"))) ?? "[]");
+    assert.equal(now.length, 4);
+    const decision = await (await handler.fetch(post("/v1/decide", decideBody()))).json();
+    assert.deepEqual(decision, expected(now));
+    assert.deepEqual(decision.suppressed.find((s) => s.id === "grinder-pro")?.rule, "offer-cap");
+  });
+
+  test("a stored contact the engine rejects is the same 400 as in the request", async () => {
+    const { handler, store } = setup();
+    await store.put(keys.contacts("c-1001"), JSON.stringify([{ offerId: "mug", event: "impression", at: "yesterday" }]));
+    for (let i = 0; i < 2; i++) {
+      await expectError(await handler.fetch(post("/v1/decide", decideBody())), 400, "invalid-request", "customer.contacts[0].at");
+    }
+  });
+});
+
 describe("bad requests get a 4xx JSON error with a code", () => {
   const cases = [
     ["bad JSON", () => post("/v1/decide", "{ not json"), 400, "invalid-json"],
