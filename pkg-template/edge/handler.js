@@ -67,7 +67,7 @@ export function createEdgeHandler(engineModule, options = {}) {
   /** Prepared customers and contact histories, most recently inserted last. */
   /** @type {Map<string, CustomerEntry>} */
   const customers = new Map();
-  /** @type {Map<string, { contacts: Contact[], at: number }>} */
+  /** @type {Map<string, { contacts: Contact[], at: number, text: string | null | undefined }>} */
   const contactCache = new Map();
 
   // A model given as a value loads now, while the isolate starts (in Workers, during the TLS handshake that
@@ -287,6 +287,13 @@ export function createEdgeHandler(engineModule, options = {}) {
     const cached = contactCache.get(id);
     if (cached && Date.now() - cached.at < cacheTtlMs) return cached.contacts;
     const text = await store.get(keys.contacts(id));
+    // The same text as the history in the cache (read again at its expiry, or by concurrent requests): keep its
+    // array, which a customer prepared with its contacts is matched against (decideStored).
+    const known = contactCache.get(id);
+    if (known && known.text === text) {
+      rememberContacts(id, known.contacts, text);
+      return known.contacts;
+    }
     let contacts = [];
     if (text !== null) {
       try {
@@ -296,14 +303,14 @@ export function createEdgeHandler(engineModule, options = {}) {
         throw new HttpError(422, "invalid-profile", `the stored contact history of customer "${id}" is not JSON`);
       }
     }
-    rememberContacts(id, contacts);
+    rememberContacts(id, contacts, text);
     return contacts;
   }
 
-  /** @param {string} id @param {Contact[]} contacts */
-  function rememberContacts(id, contacts) {
+  /** @param {string} id @param {Contact[]} contacts @param {string | null} text the stored JSON of `contacts` */
+  function rememberContacts(id, contacts, text) {
     contactCache.delete(id);
-    contactCache.set(id, { contacts, at: Date.now() });
+    contactCache.set(id, { contacts, at: Date.now(), text });
     while (contactCache.size > limits.customers) {
       const oldest = contactCache.keys().next().value;
       if (oldest === undefined) break;
@@ -458,8 +465,9 @@ export function createEdgeHandler(engineModule, options = {}) {
         const existing = await storedContacts(store, id).catch(() => []);
         const byTime = (/** @type {Contact} */ a, /** @type {Contact} */ b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
         const all = [...existing, ...added].sort(byTime).slice(-limits.contacts);
-        await store.put(keys.contacts(id), JSON.stringify(all));
-        rememberContacts(id, all);
+        const text = JSON.stringify(all);
+        await store.put(keys.contacts(id), text);
+        rememberContacts(id, all, text);
       }),
     );
   }

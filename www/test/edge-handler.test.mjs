@@ -122,6 +122,15 @@ describe("stored contact histories", () => {
     assert.deepEqual(await (await handler.fetch(post("/v1/decide", decideBody("home")))).json(), expected(three, "home"));
   });
 
+  test("concurrent first requests, and the requests after a history is read again unchanged, decide the same", async () => {
+    const { handler, store } = setup({ cacheTtlMs: 0 });
+    await store.put(keys.contacts("c-1001"), JSON.stringify(stored));
+    const want = expected(stored);
+    const first = await Promise.all(Array.from({ length: 4 }, () => handler.fetch(post("/v1/decide", decideBody()))));
+    for (const response of first) assert.deepEqual(await response.json(), want);
+    for (let i = 0; i < 3; i++) assert.deepEqual(await (await handler.fetch(post("/v1/decide", decideBody()))).json(), want);
+  });
+
   test("contacts in the request are added after the stored ones", async () => {
     const { handler, store } = setup();
     await store.put(keys.contacts("c-1001"), JSON.stringify(stored));
