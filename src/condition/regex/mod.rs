@@ -10,11 +10,15 @@
 //! matching takes time proportional to the input length times the program size, never exponential, and
 //! programs are capped at [`MAX_PROGRAM`] instructions (`(a{100}){100}` is a compile error). Look-around and
 //! backreferences, which need backtracking, are rejected at compile time.
+//!
+//! One known difference: in a named group's name, any non-ASCII character is accepted, where JavaScript
+//! accepts only identifier characters (`(?<é>a)` is a group in both, `(?<a€>a)` only here).
 
 mod parse;
 mod vm;
 
 use std::fmt;
+use std::sync::Arc;
 
 /// The most instructions a compiled pattern may have (each literal, class or repetition copy is one or two).
 pub(crate) const MAX_PROGRAM: usize = 5_000;
@@ -22,10 +26,10 @@ pub(crate) const MAX_PROGRAM: usize = 5_000;
 /// The deepest nesting of groups in a pattern.
 pub(crate) const MAX_GROUP_DEPTH: usize = 32;
 
-/// A compiled pattern.
+/// A compiled pattern, shared by the conditions that use it (cloning it shares the program).
 #[derive(Clone, Debug)]
 pub(crate) struct Regex {
-    program: vm::Program,
+    program: Arc<vm::Program>,
 }
 
 /// Why a pattern does not compile; JavaScript throws a `SyntaxError` for all of these except the
@@ -45,9 +49,10 @@ impl Regex {
     /// Compiles `pattern` as `new RegExp(pattern, insensitive ? "i" : "")` would.
     pub(crate) fn new(pattern: &str, insensitive: bool) -> Result<Regex, RegexError> {
         let units: Vec<u16> = pattern.encode_utf16().collect();
-        let ast = parse::parse(&units, insensitive)?;
-        let program = vm::compile(&ast, insensitive)?;
-        Ok(Regex { program })
+        let (code, classes) = parse::parse(&units, insensitive)?;
+        Ok(Regex {
+            program: Arc::new(vm::Program::new(code, classes, insensitive)),
+        })
     }
 
     /// JavaScript's `RegExp.prototype.test` (the regex has no `g` flag, so no state between calls).

@@ -1,58 +1,13 @@
-//! JavaScript pattern syntax (non-Unicode mode, with the web-compatibility rules of Annex B) to a tree.
+//! JavaScript pattern syntax (non-Unicode mode, with the web-compatibility rules of Annex B), compiled as it
+//! is read: each piece of pattern becomes its instructions, and operators combine those.
 
-use super::{fold, RegexError, MAX_GROUP_DEPTH};
+use super::vm::{Class, Inst, Look};
+use super::{fold, RegexError, MAX_GROUP_DEPTH, MAX_PROGRAM};
 
-/// A parsed pattern.
-#[derive(Clone, Debug)]
-pub(crate) enum Node {
-    Empty,
-    /// One code unit (already folded for a case-insensitive pattern).
-    Unit(u16),
-    /// `.`: any unit but a line terminator.
-    Dot,
-    Class(Class),
-    /// `^`, `$`, `\b`, `\B`.
-    Look(Look),
-    Concat(Vec<Node>),
-    Alternate(Vec<Node>),
-    Repeat {
-        node: Box<Node>,
-        min: u32,
-        max: Option<u32>,
-    },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Look {
-    Start,
-    End,
-    WordBoundary,
-    NotWordBoundary,
-}
-
-/// A character class: sorted, merged ranges of code units.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Class {
-    pub(crate) ranges: Vec<(u16, u16)>,
-    pub(crate) negated: bool,
-}
+/// The instructions of a piece of pattern (jumps relative, so pieces can be copied and concatenated).
+type Code = Vec<Inst>;
 
 impl Class {
-    /// Whether `unit` is one of the ranges (negation not applied).
-    pub(crate) fn has(&self, unit: u16) -> bool {
-        self.ranges
-            .binary_search_by(|&(lo, hi)| {
-                if hi < unit {
-                    std::cmp::Ordering::Less
-                } else if lo > unit {
-                    std::cmp::Ordering::Greater
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .is_ok()
-    }
-
     fn add(&mut self, lo: u16, hi: u16) {
         self.ranges.push((lo, hi));
     }
@@ -140,19 +95,26 @@ fn err(message: &'static str) -> RegexError {
     RegexError { message }
 }
 
-pub(crate) fn parse(pattern: &[u16], insensitive: bool) -> Result<Node, RegexError> {
+/// Compiles `pattern` to the instructions of a program (without its final match) and their classes.
+pub(crate) fn parse(pattern: &[u16], insensitive: bool) -> Result<(Code, Vec<Class>), RegexError> {
     let mut parser = Parser {
         units: pattern,
         pos: 0,
         insensitive,
         groups: count_groups(pattern),
         depth: 0,
+        too_large: false,
+        classes: Vec::new(),
     };
-    let node = parser.alternation()?;
-    match parser.peek() {
-        None => Ok(node),
-        Some(_) => Err(err("unmatched ')'")),
+    let code = parser.alternation()?;
+    if parser.peek().is_some() {
+        return Err(err("unmatched ')'"));
     }
+    // Checked once the whole pattern is read, so a syntax error anywhere is reported before the size.
+    if parser.too_large {
+        return Err(err("pattern compiles to too large a program"));
+    }
+    Ok((code, parser.classes))
 }
 
 struct Parser<'p> {
@@ -162,6 +124,9 @@ struct Parser<'p> {
     /// Capturing groups in the whole pattern: `\N` is a backreference when N is at most this.
     groups: u32,
     depth: usize,
+    /// Some piece outgrew [`MAX_PROGRAM`] instructions: pieces stop growing, and the pattern is refused.
+    too_large: bool,
+    classes: Vec<Class>,
 }
 
 const fn u(c: char) -> u16 {
@@ -192,20 +157,42 @@ impl Parser<'_> {
         }
     }
 
-    fn alternation(&mut self) -> Result<Node, RegexError> {
+    /// Appends `more` to `code`, unless that makes it longer than a program may be.
+    fn append(&mut self, code: &mut Code, more: &[Inst]) {
+        if code.len() + more.len() > MAX_PROGRAM {
+            self.too_large = true;
+        }
+        if !self.too_large {
+            code.extend_from_slice(more);
+        }
+    }
+
+    /// Branches `a|b|c` as `split; a; jump end; split; b; jump end; c`.
+    fn alternation(&mut self) -> Result<Code, RegexError> {
         let mut branches = vec![self.concatenation()?];
         while self.eat('|') {
             branches.push(self.concatenation()?);
         }
-        Ok(if branches.len() == 1 {
-            branches.pop().unwrap_or(Node::Empty)
-        } else {
-            Node::Alternate(branches)
-        })
+        let Some(last) = branches.pop() else {
+            return Ok(Vec::new());
+        };
+        if branches.is_empty() {
+            return Ok(last);
+        }
+        let end = branches.iter().map(|b| b.len() + 2).sum::<usize>() + last.len();
+        let mut code = Vec::new();
+        for branch in &branches {
+            self.append(&mut code, &[Inst::Split(branch.len() + 2)]);
+            self.append(&mut code, branch);
+            let to = isize::try_from(end.saturating_sub(code.len())).unwrap_or(0);
+            self.append(&mut code, &[Inst::Jump(to)]);
+        }
+        self.append(&mut code, &last);
+        Ok(code)
     }
 
-    fn concatenation(&mut self) -> Result<Node, RegexError> {
-        let mut items = Vec::new();
+    fn concatenation(&mut self) -> Result<Code, RegexError> {
+        let mut code = Vec::new();
         while let Some(unit) = self.peek() {
             if unit == u('|') || unit == u(')') {
                 break;
@@ -213,22 +200,47 @@ impl Parser<'_> {
             // A group is quantifiable even when it holds only an assertion, as in `(^)*`.
             let group = unit == u('(');
             let atom = self.atom()?;
-            let quantifiable = group || !matches!(atom, Node::Look(_));
+            let quantifiable = group || !matches!(atom.as_slice(), [Inst::Look(_)]);
             match self.quantifier()? {
                 Some(_) if !quantifiable => return Err(err("nothing to repeat")),
-                Some((min, max)) => items.push(Node::Repeat {
-                    node: Box::new(atom),
-                    min,
-                    max,
-                }),
-                None => items.push(atom),
+                Some((min, max)) => self.repeat(&mut code, &atom, min, max),
+                None => self.append(&mut code, &atom),
             }
         }
-        Ok(match items.len() {
-            0 => Node::Empty,
-            1 => items.pop().unwrap_or(Node::Empty),
-            _ => Node::Concat(items),
-        })
+        Ok(code)
+    }
+
+    /// Appends `min` copies of `atom`, then either a loop over it (no `max`) or `max - min` optional copies,
+    /// each behind a split to the end.
+    fn repeat(&mut self, code: &mut Code, atom: &[Inst], min: u32, max: Option<u32>) {
+        // Copies of nothing add nothing: no need to count to a billion for `(?:){1000000000}`.
+        if !atom.is_empty() {
+            for _ in 0..min {
+                if self.too_large {
+                    return;
+                }
+                self.append(code, atom);
+            }
+        }
+        let step = atom.len() + 1;
+        match max {
+            None => {
+                let back = isize::try_from(step).unwrap_or(0);
+                self.append(code, &[Inst::Split(step + 1)]);
+                self.append(code, atom);
+                self.append(code, &[Inst::Jump(-back)]);
+            }
+            Some(max) => {
+                let optional = usize::try_from(max - min).unwrap_or(usize::MAX);
+                for i in 0..optional {
+                    if self.too_large {
+                        return;
+                    }
+                    self.append(code, &[Inst::Split((optional - i) * step)]);
+                    self.append(code, atom);
+                }
+            }
+        }
     }
 
     /// `*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`, each optionally lazy (laziness does not change `test`).
@@ -313,18 +325,23 @@ impl Parser<'_> {
         value
     }
 
-    fn literal(&self, unit: u16) -> Node {
-        Node::Unit(if self.insensitive { fold(unit) } else { unit })
+    fn class_code(&mut self, class: Class) -> Code {
+        self.classes.push(class.finish(self.insensitive));
+        vec![Inst::Class(self.classes.len() - 1)]
     }
 
-    fn atom(&mut self) -> Result<Node, RegexError> {
+    fn literal(&self, unit: u16) -> Code {
+        vec![Inst::Unit(if self.insensitive { fold(unit) } else { unit })]
+    }
+
+    fn atom(&mut self) -> Result<Code, RegexError> {
         let Some(unit) = self.next() else {
-            return Ok(Node::Empty);
+            return Ok(Vec::new());
         };
         match char::from_u32(u32::from(unit)).unwrap_or('\u{FFFD}') {
-            '^' => Ok(Node::Look(Look::Start)),
-            '$' => Ok(Node::Look(Look::End)),
-            '.' => Ok(Node::Dot),
+            '^' => Ok(vec![Inst::Look(Look::Start)]),
+            '$' => Ok(vec![Inst::Look(Look::End)]),
+            '.' => Ok(vec![Inst::Dot]),
             '*' | '+' | '?' => Err(err("nothing to repeat")),
             '{' => {
                 self.pos -= 1;
@@ -341,7 +358,7 @@ impl Parser<'_> {
         }
     }
 
-    fn group(&mut self) -> Result<Node, RegexError> {
+    fn group(&mut self) -> Result<Code, RegexError> {
         if self.eat('?') {
             match self.next() {
                 Some(c) if c == u(':') => {}
@@ -379,26 +396,28 @@ impl Parser<'_> {
                     Err(err("invalid capture group name"))
                 };
             }
-            let c = char::from_u32(u32::from(unit)).unwrap_or('-');
-            if !(c.is_alphanumeric() || c == '_' || c == '$') {
+            // JavaScript takes identifier characters: ASCII ones are checked here, and any other unit is
+            // taken as one (the Unicode tables to tell them apart cost 2 KB of gzipped Wasm).
+            let ascii = u8::try_from(unit).ok().filter(u8::is_ascii);
+            if ascii.is_some_and(|c| !(c.is_ascii_alphanumeric() || c == b'_' || c == b'$')) {
                 return Err(err("invalid capture group name"));
             }
         }
         Err(err("invalid capture group name"))
     }
 
-    fn escape(&mut self) -> Result<Node, RegexError> {
+    fn escape(&mut self) -> Result<Code, RegexError> {
         let Some(unit) = self.peek() else {
             return Err(err("\\ at end of pattern"));
         };
         match char::from_u32(u32::from(unit)).unwrap_or('\u{FFFD}') {
             'b' => {
                 self.pos += 1;
-                Ok(Node::Look(Look::WordBoundary))
+                Ok(vec![Inst::Look(Look::WordBoundary)])
             }
             'B' => {
                 self.pos += 1;
-                Ok(Node::Look(Look::NotWordBoundary))
+                Ok(vec![Inst::Look(Look::NotWordBoundary)])
             }
             '1'..='9' => {
                 let start = self.pos;
@@ -416,7 +435,7 @@ impl Parser<'_> {
                 Escape::Set(ranges, negated) => {
                     let mut class = Class::default();
                     class.add_all(ranges, negated);
-                    Ok(Node::Class(class.finish(self.insensitive)))
+                    Ok(self.class_code(class))
                 }
             },
         }
@@ -499,7 +518,7 @@ impl Parser<'_> {
         Some(value)
     }
 
-    fn class(&mut self) -> Result<Node, RegexError> {
+    fn class(&mut self) -> Result<Code, RegexError> {
         let mut class = Class {
             negated: self.eat('^'),
             ..Class::default()
@@ -509,7 +528,7 @@ impl Parser<'_> {
                 return Err(err("unterminated character class"));
             };
             if unit == u(']') {
-                return Ok(Node::Class(class.finish(self.insensitive)));
+                return Ok(self.class_code(class));
             }
             let first = self.class_atom(unit)?;
             if self.peek() == Some(u('-')) && self.peek_at(1).is_some_and(|next| next != u(']')) {

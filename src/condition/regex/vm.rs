@@ -1,189 +1,119 @@
 //! The compiled program and its simulation: a Thompson NFA run breadth-first over the input's UTF-16
 //! code units, so a match costs at most input length x program size steps.
+//!
+//! Jumps are relative to the instruction that holds them, so the code of a piece of pattern stays valid
+//! wherever it is copied: the parser builds the program directly, piece by piece, with no syntax tree in
+//! between (a tree and its compiler cost about 1 KB more of gzipped Wasm, under the 80 KB budget).
 
-use super::parse::{Class, Look, Node};
-use super::{fold, RegexError, MAX_PROGRAM};
+use super::fold;
 
-#[derive(Clone, Debug)]
-enum Inst {
+/// A zero-width assertion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Look {
+    Start,
+    End,
+    WordBoundary,
+    NotWordBoundary,
+}
+
+/// A character class: sorted, merged ranges of code units.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Class {
+    pub(crate) ranges: Vec<(u16, u16)>,
+    pub(crate) negated: bool,
+}
+
+impl Class {
+    /// Whether `unit` is one of the ranges (negation not applied).
+    fn has(&self, unit: u16) -> bool {
+        let i = self.ranges.partition_point(|&(_, hi)| hi < unit);
+        self.ranges.get(i).is_some_and(|&(lo, _)| lo <= unit)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Inst {
+    /// One code unit (already folded in a case-insensitive pattern).
     Unit(u16),
+    /// `.`: any unit but a line terminator.
     Dot,
-    Class(Class),
+    /// A class of the program's list (by index: instructions stay `Copy`, so copying code is a memcpy).
+    Class(usize),
     Look(Look),
-    /// Continue at both targets.
-    Split(usize, usize),
-    Jump(usize),
+    /// Continue both at the next instruction and this many instructions ahead.
+    Split(usize),
+    /// Continue this many instructions ahead (or back, when negative).
+    Jump(isize),
     Match,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Program {
     insts: Vec<Inst>,
+    classes: Vec<Class>,
     insensitive: bool,
-    /// The pattern starts with `^` on every path, so only position 0 can start a match.
+    /// Every path from the start meets `^` before consuming input, so only position 0 can start a match.
     anchored: bool,
 }
 
-pub(crate) fn compile(node: &Node, insensitive: bool) -> Result<Program, RegexError> {
-    let mut insts = Vec::new();
-    emit(node, &mut insts)?;
-    insts.push(Inst::Match);
-    Ok(Program {
-        insts,
-        insensitive,
-        anchored: starts_anchored(node),
-    })
-}
-
-fn starts_anchored(node: &Node) -> bool {
-    match node {
-        Node::Look(Look::Start) => true,
-        Node::Concat(items) => items.first().is_some_and(starts_anchored),
-        Node::Alternate(branches) => branches.iter().all(starts_anchored),
-        _ => false,
+impl Program {
+    /// The program of `code` (with its `classes`) followed by a match.
+    pub(crate) fn new(mut insts: Vec<Inst>, classes: Vec<Class>, insensitive: bool) -> Program {
+        insts.push(Inst::Match);
+        let anchored = starts_anchored(&insts);
+        Program {
+            insts,
+            classes,
+            insensitive,
+            anchored,
+        }
     }
 }
 
-fn push(insts: &mut Vec<Inst>, inst: Inst) -> Result<usize, RegexError> {
-    if insts.len() >= MAX_PROGRAM {
-        return Err(RegexError {
-            message: "pattern compiles to too large a program",
-        });
-    }
-    insts.push(inst);
-    Ok(insts.len() - 1)
-}
-
-fn patch(insts: &mut [Inst], at: usize, target: usize) {
-    match insts.get_mut(at) {
-        Some(Inst::Split(_, second)) => *second = target,
-        Some(Inst::Jump(to)) => *to = target,
-        _ => {}
-    }
-}
-
-fn emit(node: &Node, insts: &mut Vec<Inst>) -> Result<(), RegexError> {
-    match node {
-        Node::Empty => {}
-        Node::Unit(unit) => {
-            push(insts, Inst::Unit(*unit))?;
-        }
-        Node::Dot => {
-            push(insts, Inst::Dot)?;
-        }
-        Node::Class(class) => {
-            push(insts, Inst::Class(class.clone()))?;
-        }
-        Node::Look(look) => {
-            push(insts, Inst::Look(*look))?;
-        }
-        Node::Concat(items) => {
-            for item in items {
-                emit(item, insts)?;
+/// Whether every path from the first instruction that consumes no input reaches `^` first.
+fn starts_anchored(insts: &[Inst]) -> bool {
+    let mut seen = vec![false; insts.len()];
+    let mut stack = vec![0];
+    while let Some(pc) = stack.pop() {
+        match (insts.get(pc), seen.get_mut(pc)) {
+            (_, Some(true)) | (Some(Inst::Look(Look::Start)), _) => {}
+            (Some(Inst::Split(to)), Some(seen)) => {
+                *seen = true;
+                stack.extend([pc + 1, pc + to]);
             }
-        }
-        Node::Alternate(branches) => {
-            let mut jumps = Vec::new();
-            let last = branches.len().saturating_sub(1);
-            for (i, branch) in branches.iter().enumerate() {
-                if i < last {
-                    let split = push(insts, Inst::Split(insts.len() + 1, 0))?;
-                    emit(branch, insts)?;
-                    jumps.push(push(insts, Inst::Jump(0))?);
-                    let after = insts.len();
-                    patch(insts, split, after);
-                } else {
-                    emit(branch, insts)?;
-                }
+            (Some(Inst::Jump(to)), Some(seen)) => {
+                *seen = true;
+                stack.push(pc.wrapping_add_signed(*to));
             }
-            let end = insts.len();
-            for jump in jumps {
-                patch(insts, jump, end);
-            }
-        }
-        Node::Repeat { node, min, max } => {
-            for _ in 0..*min {
-                emit(node, insts)?;
-            }
-            match max {
-                None => {
-                    let split = push(insts, Inst::Split(insts.len() + 1, 0))?;
-                    emit(node, insts)?;
-                    push(insts, Inst::Jump(split))?;
-                    let after = insts.len();
-                    patch(insts, split, after);
-                }
-                Some(max) => {
-                    let mut splits = Vec::new();
-                    for _ in *min..*max {
-                        splits.push(push(insts, Inst::Split(insts.len() + 1, 0))?);
-                        emit(node, insts)?;
-                    }
-                    let end = insts.len();
-                    for split in splits {
-                        patch(insts, split, end);
-                    }
-                }
-            }
+            _ => return false,
         }
     }
-    Ok(())
+    true
 }
 
 fn is_word(unit: Option<u16>) -> bool {
-    unit.and_then(|u| u8::try_from(u).ok())
-        .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
-}
-
-fn is_line_terminator(unit: u16) -> bool {
-    matches!(unit, 0x0A | 0x0D | 0x2028 | 0x2029)
-}
-
-/// A set of program counters with insertion order, cleared in constant time.
-struct Threads {
-    dense: Vec<usize>,
-    sparse: Vec<usize>,
-}
-
-impl Threads {
-    fn new(size: usize) -> Threads {
-        Threads {
-            dense: Vec::with_capacity(size),
-            sparse: vec![0; size],
-        }
-    }
-
-    fn insert(&mut self, pc: usize) -> bool {
-        let present = self
-            .sparse
-            .get(pc)
-            .and_then(|&i| self.dense.get(i))
-            .is_some_and(|&p| p == pc);
-        if present {
-            return false;
-        }
-        if let Some(slot) = self.sparse.get_mut(pc) {
-            *slot = self.dense.len();
-        }
-        self.dense.push(pc);
-        true
-    }
+    unit.is_some_and(|u| matches!(u, 0x30..=0x39 | 0x41..=0x5A | 0x5F | 0x61..=0x7A))
 }
 
 impl Program {
     pub(crate) fn is_match(&self, haystack: &str) -> bool {
         let units: Vec<u16> = haystack.encode_utf16().collect();
-        let size = self.insts.len();
-        let mut current = Threads::new(size);
-        let mut next = Threads::new(size);
+        // `marks[pc]` is one more than the last position whose thread list holds `pc`: the lists of this
+        // position and the next never hold a stale mark, so no list needs clearing.
+        let mut marks = vec![0; self.insts.len()];
+        let mut current = Vec::new();
+        let mut next = Vec::new();
         let mut stack = Vec::new();
         for at in 0..=units.len() {
             let before = at.checked_sub(1).and_then(|i| units.get(i).copied());
             let here = units.get(at).copied();
-            if (at == 0 || !self.anchored) && self.add(&mut current, &mut stack, 0, before, here) {
+            let threads = (&mut marks, &mut stack);
+            if (at == 0 || !self.anchored)
+                && self.add(&mut current, threads, at + 1, 0, before, here)
+            {
                 return true;
             }
-            if current.dense.is_empty() && (self.anchored || at == units.len()) {
+            if current.is_empty() && (self.anchored || at == units.len()) {
                 return false;
             }
             let Some(unit) = here else {
@@ -191,32 +121,34 @@ impl Program {
             };
             let folded = if self.insensitive { fold(unit) } else { unit };
             let after = units.get(at + 1).copied();
-            for &pc in &current.dense {
+            for &pc in &current {
                 let advance = match self.insts.get(pc) {
                     Some(Inst::Unit(expected)) => *expected == folded,
-                    Some(Inst::Dot) => !is_line_terminator(unit),
-                    Some(Inst::Class(class)) => {
+                    Some(Inst::Dot) => !matches!(unit, 0x0A | 0x0D | 0x2028 | 0x2029),
+                    Some(Inst::Class(i)) => self.classes.get(*i).is_some_and(|class| {
                         (class.has(unit) || (self.insensitive && class.has(folded)))
                             != class.negated
-                    }
+                    }),
                     _ => false,
                 };
-                if advance && self.add(&mut next, &mut stack, pc + 1, here, after) {
+                let threads = (&mut marks, &mut stack);
+                if advance && self.add(&mut next, threads, at + 2, pc + 1, here, after) {
                     return true;
                 }
             }
             std::mem::swap(&mut current, &mut next);
-            next.dense.clear();
+            next.clear();
         }
         false
     }
 
     /// Adds `pc` and everything reachable from it without consuming input, between units `before` and
-    /// `here`; true when that reaches a match.
+    /// `here`, to `list` (whose entries are marked `mark`); true when that reaches a match.
     fn add(
         &self,
-        threads: &mut Threads,
-        stack: &mut Vec<usize>,
+        list: &mut Vec<usize>,
+        (marks, stack): (&mut Vec<usize>, &mut Vec<usize>),
+        mark: usize,
         pc: usize,
         before: Option<u16>,
         here: Option<u16>,
@@ -224,16 +156,15 @@ impl Program {
         stack.clear();
         stack.push(pc);
         while let Some(pc) = stack.pop() {
-            if !threads.insert(pc) {
-                continue;
+            match marks.get_mut(pc) {
+                Some(m) if *m != mark => *m = mark,
+                _ => continue,
             }
+            list.push(pc);
             match self.insts.get(pc) {
                 Some(Inst::Match) => return true,
-                Some(Inst::Jump(to)) => stack.push(*to),
-                Some(Inst::Split(first, second)) => {
-                    stack.push(*second);
-                    stack.push(*first);
-                }
+                Some(Inst::Jump(to)) => stack.push(pc.wrapping_add_signed(*to)),
+                Some(Inst::Split(to)) => stack.extend([pc + to, pc + 1]),
                 Some(Inst::Look(look)) => {
                     let holds = match look {
                         Look::Start => before.is_none(),
