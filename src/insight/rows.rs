@@ -3,18 +3,10 @@
 
 use std::io::BufRead;
 
-use super::csv::CsvReader;
+use super::csv::{text, CsvReader};
 use super::orders::{OrderError, OrderRow, Position};
 use super::Date;
 use crate::json::Value;
-
-/// The values of one row, borrowed, before validation.
-pub(crate) struct RawRow<'a> {
-    customer_id: &'a str,
-    date: &'a str,
-    amount: &'a str,
-    category: Option<&'a str>,
-}
 
 /// Column indices of the roles in a CSV header.
 pub(crate) struct Columns {
@@ -74,16 +66,19 @@ pub(crate) fn header_columns<R: BufRead>(csv: &CsvReader<R>) -> Result<Columns, 
     })
 }
 
-pub(crate) type Parsed<'a> = (&'a str, Date, f64, Option<&'a str>);
+/// One CSV row's customer id (bytes, known to be UTF-8), date, amount and category.
+pub(crate) type Parsed<'a> = (&'a [u8], Date, f64, Option<&'a str>);
 
 /// The previous row's date text and value: order files come in runs of the same date, so most rows skip
 /// date parsing.
 #[derive(Default)]
 pub(crate) struct LastDate {
-    text: String,
+    text: Vec<u8>,
     date: Option<Date>,
 }
 
+/// Validates one CSV row. Fields are read as bytes ([`CsvReader::field_bytes`]): only an error message
+/// or a rare slow path turns them into text.
 pub(crate) fn parse_csv_row<'a, R: BufRead>(
     csv: &'a CsvReader<R>,
     columns: &Columns,
@@ -96,8 +91,8 @@ pub(crate) fn parse_csv_row<'a, R: BufRead>(
         column: index + 1,
         name,
     };
-    let get = |index: usize, name: &'static str| -> Result<&'a str, OrderError> {
-        match csv.field(index)? {
+    let get = |index: usize, name: &'static str| -> Result<&'a [u8], OrderError> {
+        match csv.field_bytes(index)? {
             Some(v) => Ok(v),
             None => Err(bad(
                 at(index, name),
@@ -105,40 +100,42 @@ pub(crate) fn parse_csv_row<'a, R: BufRead>(
             )),
         }
     };
-    let raw = RawRow {
-        customer_id: get(columns.customer_id, "customer_id")?,
-        date: get(columns.date, "date")?,
-        amount: get(columns.amount, "amount")?,
-        category: match columns.category {
-            Some(i) => csv.field(i)?,
-            None => None,
-        },
+    let customer_id = get(columns.customer_id, "customer_id")?;
+    let date = get(columns.date, "date")?;
+    let amount = get(columns.amount, "amount")?;
+    let category = match columns.category {
+        Some(i) => csv.field_bytes(i)?.map(text),
+        None => None,
     };
-    if raw.customer_id.is_empty() {
+    if customer_id.is_empty() {
         return Err(bad(
             at(columns.customer_id, "customer_id"),
             "customer id is empty".to_string(),
         ));
     }
     let date = match last_date.date {
-        Some(d) if last_date.text == raw.date => d,
+        Some(d) if last_date.text == date => d,
         _ => {
-            let d =
-                Date::parse(raw.date).map_err(|e| bad(at(columns.date, "date"), e.to_string()))?;
+            let d = Date::parse(text(date))
+                .map_err(|e| bad(at(columns.date, "date"), e.to_string()))?;
             last_date.text.clear();
-            last_date.text.push_str(raw.date);
+            last_date.text.extend_from_slice(date);
             last_date.date = Some(d);
             d
         }
     };
-    let amount = parse_amount(raw.amount, decimal_comma).ok_or_else(|| {
+    let parsed = match fast_decimal(amount) {
+        Some(v) => Some(v),
+        None => parse_amount(text(amount), decimal_comma),
+    };
+    let amount = parsed.ok_or_else(|| {
         bad(
             at(columns.amount, "amount"),
-            format!("\"{}\" is not a number", raw.amount),
+            format!("\"{}\" is not a number", text(amount)),
         )
     })?;
     let amount = check_amount(amount, || at(columns.amount, "amount"))?;
-    Ok((raw.customer_id, date, amount, raw.category))
+    Ok((customer_id, date, amount, category))
 }
 
 /// Parses a plain decimal number. With `decimal_comma` (semicolon- or tab-separated files) a single comma
