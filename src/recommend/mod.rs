@@ -58,6 +58,7 @@ mod linear;
 pub(crate) mod math;
 mod model_format;
 mod orders;
+mod ranking;
 mod reason;
 mod recommender;
 mod rng;
