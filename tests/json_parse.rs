@@ -578,3 +578,25 @@ fn js_number_coercion_matches_javascript() {
         assert!(js_to_number(&parse(text).unwrap()).is_nan(), "{text}");
     }
 }
+
+#[test]
+fn keys_keep_their_order_and_an_escaped_spelling_is_the_same_key() {
+    let value = parse(r#"{"title":1,"$in":[2],"titles":3,"$in2":4,"d\u0065scription":5}"#).unwrap();
+    let object = value.as_object().unwrap();
+    let keys: Vec<&str> = object.keys().collect();
+    assert_eq!(keys, ["title", "$in", "titles", "$in2", "description"]);
+    assert_eq!(object.get("description"), Some(&Value::Number(5.0)));
+    assert_eq!(
+        value.to_json(),
+        r#"{"title":1,"$in":[2],"titles":3,"$in2":4,"description":5}"#
+    );
+    let (_, _, kind) = error(r#"{"title":1,"ti\u0074le":2}"#);
+    assert_eq!(
+        kind,
+        ParseErrorKind::DuplicateKey {
+            key: "title".to_owned()
+        }
+    );
+    let owned: Vec<String> = object.clone().into_iter().map(|(k, _)| k).collect();
+    assert_eq!(owned, ["title", "$in", "titles", "$in2", "description"]);
+}

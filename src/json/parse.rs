@@ -292,9 +292,7 @@ impl<'a> Parser<'a> {
             + self
                 .bytes
                 .get(start..)
-                .unwrap_or_default()
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .and_then(super::write::first_escape)
                 .unwrap_or(self.bytes.len() - start);
         if self.bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
@@ -310,12 +308,11 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         let start = self.pos;
         // Fast path: no escape, one copy.
+        // The same bytes end a run in JSON text as need an escape when writing it: scanned eight at a time.
         self.pos += self
             .bytes
             .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .and_then(super::write::first_escape)
             .unwrap_or(self.bytes.len() - start);
         match self.peek() {
             Some(b'"') => {

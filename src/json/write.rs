@@ -239,7 +239,7 @@ pub(super) fn write_string(s: &str, out: &mut String) {
 /// The index of the first byte that needs an escape. Eight bytes at a time (SWAR: a borrow in the subtraction
 /// marks a byte below 0x20, or a zero byte after XOR with `"` or `\`): a decision writes about 240 strings and
 /// 4.9 KB, and a byte at a time was about 19 K of its 200 K instructions (callgrind, native).
-fn first_escape(bytes: &[u8]) -> Option<usize> {
+pub(super) fn first_escape(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
