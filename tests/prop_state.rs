@@ -75,6 +75,12 @@ proptest! {
     }
 
     #[test]
+    fn the_state_written_as_text_is_the_json_of_its_tree(a in ops()) {
+        let state = build(&a);
+        prop_assert_eq!(state.to_json_text(), state.to_json().to_json());
+    }
+
+    #[test]
     fn an_engine_that_imports_and_merges_exports_the_sum(a in ops(), b in ops()) {
         let model = include_str!("spec/models/coffee-shop.json");
         let mut engine = Engine::from_json(model).unwrap();

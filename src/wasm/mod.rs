@@ -100,7 +100,7 @@ impl WasmEngine {
     /// Everything learned, as a mergeable state.
     #[wasm_bindgen(js_name = exportState)]
     pub fn export_state(&self) -> Result<LearnedStateValue, JsValue> {
-        Ok(from_json(&self.inner.export_state().to_json().to_json())?.unchecked_into())
+        Ok(from_json(&self.inner.export_state().to_json_text())?.unchecked_into())
     }
 
     /// Replaces what was learned. Throws `invalid-state`.
