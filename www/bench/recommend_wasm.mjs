@@ -6,7 +6,8 @@
 //   1,000 are returned as objects;
 // - item-item cosine top-20 neighbours of every item: `Recommender.fromOrders(orders, { basket: "customer",
 //   neighbours: 20 })`, which also reads the 55,375 order objects and builds the baskets, against implicit's
-//   CosineRecommender(K=21).fit on a prepared matrix (target at most 3x slower);
+//   CosineRecommender(K=21).fit on a prepared matrix (target at most 3x slower); and the same build from the
+//   orders as CSV text (`fromOrders(csvText, ...)`, the dashboard Worker's input), with the same neighbours;
 // - `rec.recommend({ cart, limit: 10 })` for one customer with a 5-item cart over a 10,000-item model built from
 //   200,000 synthetic orders (median of 20,000 calls, JSON in and out; target at most 100 us), without the upsell
 //   ladders as the native bench, then with them.
@@ -74,9 +75,20 @@ if (movielens) {
   console.log(`wasm_ml100k_fpgrowth_rules_s005_c05: ${figures.rules.toFixed(1)} ms`);
   const neighbours = rec.similar("50", 20).length;
   console.log(`wasm_ml100k_item_top20_of_item_50: ${neighbours} neighbours`);
+  // The same orders as CSV text, the other documented input of `fromOrders` and what the dashboard's Worker
+  // holds after a file is dropped: no JSON.stringify of 55,375 objects and no JSON tree to read back in Wasm.
+  const csv = ["customer_id,date,product_id", ...movielens.map((o) => `${o.customerId},${o.date},${o.productId}`)].join("\n");
+  const buildCsv = () => Recommender.fromOrders(csv, { basket: "customer", neighbours: 20 });
+  const fromCsv = buildCsv();
+  if (JSON.stringify(fromCsv.similar("50", 20)) !== JSON.stringify(rec.similar("50", 20))) {
+    throw new Error("the CSV and the order objects give different neighbours");
+  }
+  fromCsv.free();
   rec.free();
   figures.neighbours = timed(runs * 2, () => build().free());
   console.log(`wasm_ml100k_item_top20_from_orders: ${figures.neighbours.toFixed(2)} ms (order objects, baskets, neighbours)`);
+  figures.neighboursCsv = timed(runs * 2, () => buildCsv().free());
+  console.log(`wasm_ml100k_item_top20_from_csv: ${figures.neighboursCsv.toFixed(2)} ms (orders CSV text, baskets, neighbours)`);
 }
 
 // A 10,000-item shop like benches/recommend.rs: 200,000 orders of 2 to 8 items drawn around skewed themes,
@@ -142,5 +154,6 @@ if (mlxtend && figures.rules) {
 }
 if (implicit && figures.neighbours) {
   console.log(`wasm_neighbours_vs_implicit: ${(figures.neighbours / implicit).toFixed(2)} x the time of implicit's fit (target at most 3 x)`);
+  console.log(`wasm_neighbours_csv_vs_implicit: ${(figures.neighboursCsv / implicit).toFixed(2)} x the time of implicit's fit, from CSV text (target at most 3 x)`);
 }
 if (!mlxtend || !implicit) console.error(`recommend_wasm: peer figures missing in ${peerFile}; ratios not printed`);
