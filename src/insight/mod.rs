@@ -96,6 +96,48 @@ impl Stage {
 /// The progress callback: `(stage, done, total)`; `total` is 0 when unknown.
 pub type Progress<'a> = &'a mut dyn FnMut(Stage, u64, u64);
 
+/// Sorts `(key, index)` pairs by key; with `by_index`, equal keys in index order, else in any order.
+/// Natively this is `sort_unstable_by_key`: one integer comparison where [`sort_by`]'s adapter makes up
+/// to two calls of a float comparison. Where ties may come in any order, the index is left out of the
+/// comparison so the sort can sweep runs of equal keys together (frequencies have few distinct values).
+/// In Wasm it is the crate's small heapsort, as for [`sort_by`].
+pub(crate) fn sort_pairs(items: &mut [(u64, u32)], by_index: bool) {
+    #[cfg(target_arch = "wasm32")]
+    if by_index {
+        crate::sort::sort_by(items, |a, b| a < b);
+    } else {
+        crate::sort::sort_by(items, |a, b| a.0 < b.0);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    if by_index {
+        items.sort_unstable();
+    } else {
+        items.sort_unstable_by_key(|e| e.0);
+    }
+}
+
+/// An unsigned key that orders as `f64::total_cmp` orders the floats (negative below positive, -0.0
+/// just below 0.0), so float sorts can run on integers. [`float_of_key`] inverts it.
+pub(crate) fn key_of_float(v: f64) -> u64 {
+    let bits = v.to_bits();
+    // Negative: flip all bits (larger magnitude sorts lower); positive: set the sign bit (above all
+    // negatives).
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+/// The float whose [`key_of_float`] is `key`.
+pub(crate) fn float_of_key(key: u64) -> f64 {
+    if key >> 63 == 1 {
+        f64::from_bits(key & !(1 << 63))
+    } else {
+        f64::from_bits(!key)
+    }
+}
+
 /// Sorts by `less` (not stable: callers break ties themselves). In Wasm this is the crate's one small
 /// heapsort (each std sort instantiation costs kilobytes of the size budget); natively it is the standard
 /// unstable sort, which the 10-million-row benchmark needs.

@@ -552,7 +552,7 @@ impl OrderBook {
             .enumerate()
             .filter_map(|(i, e)| e.as_ref().map(|e| (e.1.first_row, i as u32)))
             .collect();
-        super::sort_by(&mut order, |a, b| a.0 < b.0);
+        super::sort_pairs(&mut order, false);
         let customers = order
             .into_iter()
             .filter_map(|(_, i)| {

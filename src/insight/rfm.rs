@@ -249,19 +249,22 @@ pub fn score(customers: &[CustomerSummary], options: &RfmOptions) -> Vec<RfmScor
 fn quintiles(values: Vec<f64>) -> Vec<u8> {
     let n = values.len();
     // Sort (value, customer) pairs, contiguous, rather than indices into the values: a million random
-    // lookups per comparison pass is what made scoring slow.
-    let mut order: Vec<(f64, u32)> = values
+    // lookups per comparison pass is what made scoring slow. The value is an integer key in float order
+    // (`sort_pairs`).
+    let mut order: Vec<(u64, u32)> = values
         .iter()
         .enumerate()
-        .map(|(i, &v)| (v, i as u32))
+        .map(|(i, &v)| (super::key_of_float(v), i as u32))
         .collect();
-    super::sort_by(&mut order, |a, b| a.0.total_cmp(&b.0).is_lt());
+    super::sort_pairs(&mut order, false);
+    let value = |i: usize| order.get(i).map(|e| super::float_of_key(e.0));
     let mut scores = vec![3u8; n];
     let mut i = 0;
     while i < n {
-        let v = order.get(i).map_or(0.0, |e| e.0);
+        // Ties are equal floats (so -0.0 and 0.0, adjacent in the order, share a score).
+        let v = value(i).unwrap_or(0.0);
         let mut j = i;
-        while order.get(j).is_some_and(|e| e.0 == v) {
+        while value(j).is_some_and(|w| w == v) {
             j += 1;
         }
         let pct = (i as f64 + (j - i) as f64 / 2.0) / n as f64;
@@ -278,19 +281,19 @@ fn quintiles(values: Vec<f64>) -> Vec<u8> {
 
 fn value_ranks(customers: &[CustomerSummary], options: &RfmOptions) -> (Vec<ValueRank>, Vec<u32>) {
     let n = customers.len();
-    let mut order: Vec<(f64, u32)> = customers
+    // Highest spend first (the complemented key), ties in input order.
+    let mut order: Vec<(u64, u32)> = customers
         .iter()
         .enumerate()
-        .map(|(i, c)| (c.total_spend, i as u32))
+        .map(|(i, c)| (!super::key_of_float(c.total_spend), i as u32))
         .collect();
-    super::sort_by(&mut order, |a, b| {
-        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).is_lt()
-    });
+    super::sort_pairs(&mut order, true);
     let total: f64 = customers.iter().map(|c| c.total_spend).sum();
     let mut ranks = vec![ValueRank::C; n];
     let mut positions = vec![0u32; n];
     let mut before = 0.0;
-    for (pos, &(spend, i)) in order.iter().enumerate() {
+    for (pos, &(key, i)) in order.iter().enumerate() {
+        let spend = super::float_of_key(!key);
         let i = i as usize;
         let share = if total > 0.0 { before / total } else { 1.0 };
         if let Some(r) = ranks.get_mut(i) {
@@ -350,6 +353,39 @@ mod tests {
         );
         assert_eq!(quintiles(vec![7.0; 4]), vec![3; 4]);
         assert_eq!(quintiles(vec![1.0, 1.0, 1.0, 9.0]), vec![2, 2, 2, 5]);
+    }
+
+    #[test]
+    fn float_keys_sort_as_total_cmp_and_round_trip() {
+        let mut floats = vec![
+            3.5,
+            -0.0,
+            0.0,
+            -2.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e-300,
+            -1e-300,
+            42.0,
+            -42.5,
+        ];
+        let mut keys: Vec<u64> = floats
+            .iter()
+            .map(|&v| crate::insight::key_of_float(v))
+            .collect();
+        floats.sort_by(f64::total_cmp);
+        keys.sort_unstable();
+        let back: Vec<u64> = keys
+            .iter()
+            .map(|&k| crate::insight::float_of_key(k).to_bits())
+            .collect();
+        assert_eq!(back, floats.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn negative_and_positive_zero_share_a_quintile() {
+        // Recency is scored on minus the days since the last purchase: 0 days gives -0.0.
+        assert_eq!(quintiles(vec![-0.0, 0.0, -5.0, -5.0]), vec![4, 4, 2, 2]);
     }
 
     #[test]
