@@ -45,6 +45,12 @@ export function createEdgeHandler(engineModule, options = {}) {
     throw new TypeError("createHandler: give one of model, modelUrl or modelKv");
   }
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  /**
+   * The engine over a model object, its text, or its UTF-8 bytes (`Engine.fromBytes`: one copy into Wasm memory).
+   * @param {import("../server/nextoffer.js").Model | string | Uint8Array} model
+   */
+  const newEngine = (model) =>
+    model instanceof Uint8Array ? engineModule.Engine.fromBytes(model) : new engineModule.Engine(model);
   const cacheTtlMs = options.cacheTtlMs ?? 30_000;
   const slots = options.slots ?? {};
   const shared = options.state !== false && Boolean(options.state?.store ?? options.profiles);
@@ -79,8 +85,8 @@ export function createEdgeHandler(engineModule, options = {}) {
     typeof options.model === "string" || (typeof options.model === "object" && options.model !== null);
   if (staticModel && !engineModule.ready) {
     try {
-      const model = /** @type {import("../server/nextoffer.js").Model | string} */ (options.model);
-      const loaded = new engineModule.Engine(model);
+      const model = /** @type {import("../server/nextoffer.js").Model | string | Uint8Array} */ (options.model);
+      const loaded = newEngine(model);
       if (!attached && typeof options.recommender !== "function") {
         const extra = options.recommenderOptions;
         attachRecommender(loaded, options.recommender, typeof extra === "function" ? undefined : extra);
@@ -128,7 +134,7 @@ export function createEdgeHandler(engineModule, options = {}) {
       }
       loading = (async () => {
         await engineModule.ready?.();
-        const loaded = engine ?? new engineModule.Engine(await loadModel(options, env));
+        const loaded = engine ?? newEngine(await loadModel(options, env));
         if (!attached) {
           const spec = options.recommender;
           const bytes = typeof spec === "function" ? await spec(env) : spec;

@@ -27,8 +27,11 @@ export interface SlotConfig {
 }
 
 export interface EdgeOptions {
-  /** The model: an object, its JSON text (a static import), or a function of `env` resolving either. */
-  model?: Model | string | ((env: unknown) => Model | string | Promise<Model | string>);
+  /**
+   * The model: an object, its JSON text (a static import), its UTF-8 bytes (a data module or an ArrayBuffer
+   * wrapped in a `Uint8Array`: the fastest to load in a fresh isolate), or a function of `env` resolving one.
+   */
+  model?: Model | string | Uint8Array | ((env: unknown) => Model | string | Uint8Array | Promise<Model | string | Uint8Array>);
   /** A URL the model is fetched from, once per isolate. */
   modelUrl?: string | ((env: unknown) => string);
   /** The model as text under a key of a store (default: key `"model"` of the profile store). */

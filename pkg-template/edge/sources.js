@@ -8,10 +8,10 @@ import { keys } from "./store.js";
 /** @typedef {import("./store.js").ProfileStore} ProfileStore */
 
 /**
- * The model text or object: a static value, a URL fetched once, or a key of a KV namespace.
+ * The model object, text or bytes: a static value, a URL fetched once (its bytes), or a key of a KV namespace.
  * @param {EdgeOptions} options
  * @param {unknown} env
- * @returns {Promise<import("../server/nextoffer.js").Model | string>}
+ * @returns {Promise<import("../server/nextoffer.js").Model | string | Uint8Array>}
  */
 export async function loadModel(options, env) {
   if (options.model !== undefined) {
@@ -23,7 +23,8 @@ export async function loadModel(options, env) {
     const url = typeof options.modelUrl === "function" ? options.modelUrl(env) : options.modelUrl;
     const response = await fetch(url);
     if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
-    return response.text();
+    // Bytes, not text: one copy into Wasm memory (see the `model` option).
+    return new Uint8Array(await response.arrayBuffer());
   }
   const spec = options.modelKv ?? {};
   const store = resolveStore(spec.binding ?? options.profiles, env, "modelKv.binding");

@@ -141,10 +141,10 @@ export function dropEngine(model) {
  * @returns {Promise<Shared>}
  */
 async function load(model) {
-  const modelText = typeof model === "string" ? fetchModel(model) : Promise.resolve(model);
-  const [mod, source] = await Promise.all([engineModule(), modelText]);
+  const modelSource = typeof model === "string" ? fetchModel(model) : Promise.resolve(model);
+  const [mod, source] = await Promise.all([engineModule(), modelSource]);
   try {
-    const engine = new mod.Engine(source);
+    const engine = source instanceof Uint8Array ? mod.Engine.fromBytes(source) : new mod.Engine(source);
     return { engine, contacts: [], storeKey: null, store: null, pending: [], emptyState: engine.exportState() };
   } catch (err) {
     throw new WidgetError("model", `the model is not valid: ${err instanceof Error ? err.message : err}`, err);
@@ -152,8 +152,10 @@ async function load(model) {
 }
 
 /**
+ * The model's bytes: the engine copies them into Wasm memory at once, where a string is copied a character at a
+ * time by code that is not optimised yet on a fresh page.
  * @param {string} url
- * @returns {Promise<string>}
+ * @returns {Promise<Uint8Array>}
  */
 async function fetchModel(url) {
   let res;
@@ -163,5 +165,5 @@ async function fetchModel(url) {
     throw new WidgetError("model", `the model could not be fetched from ${url}`, err);
   }
   if (!res.ok) throw new WidgetError("model", `the model at ${url} answered HTTP ${res.status}`);
-  return res.text();
+  return new Uint8Array(await res.arrayBuffer());
 }

@@ -44,13 +44,15 @@ let sink = 0;
 // --- model load
 function measureLoad(input) {
   const samples = time(() => {
-    const engine = new Engine(input);
+    const engine = input instanceof Uint8Array ? Engine.fromBytes(input) : new Engine(input);
     sink += 1;
     engine.free();
   }, LOAD_RUNS);
   return stats(samples);
 }
 const loadText = measureLoad(modelText);
+// The same text as UTF-8 bytes, as a fetched or embedded model arrives (one copy into Wasm memory).
+const loadBytes = measureLoad(new TextEncoder().encode(modelText));
 const loadObject = measureLoad(model);
 
 // --- decide
@@ -114,6 +116,7 @@ const result = {
   contacts: request.customer.contacts.length,
   rankedOffers: Array.isArray(first?.offers) ? first.offers.length : null,
   loadText,
+  loadBytes,
   loadObject,
   decide,
   decideJson,
@@ -132,6 +135,7 @@ writeFileSync(join(benchDir, "wasm.json"), JSON.stringify(result, null, 2) + "\n
 
 const us = (s) => `median ${s.medianUs.toFixed(1)} us, p95 ${s.p95Us.toFixed(1)} us (${s.runs} runs)`;
 console.log(`wasm: model load from JSON text:   ${us(loadText)}`);
+console.log(`wasm: model load from UTF-8 bytes: ${us(loadBytes)}`);
 console.log(`wasm: model load from an object:   ${us(loadObject)}`);
 console.log(`wasm: engine.decide(object):       ${us(decide)}`);
 console.log(`wasm: engine.decideJson(text):     ${us(decideJson)}`);

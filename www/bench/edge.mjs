@@ -195,7 +195,7 @@ const probe = `
   const dir = ${JSON.stringify(fileURLToPath(new URL("../../pkg/server/", import.meta.url)))};
   const glue = await import(dir + "nextoffer.js");
   const bytes = readFileSync(dir + "nextoffer_bg.wasm");
-  const model = readFileSync(${JSON.stringify(modelFile)}, "utf8");
+  const model = readFileSync(${JSON.stringify(modelFile)}); // bytes, as the demo Worker's data module gives them
   const profile = ${JSON.stringify(JSON.stringify(profile))};
   const perCall = ${JSON.stringify(JSON.stringify({ customer: { contacts }, context: request.context, limit: request.limit, seed: request.seed }))};
   const t0 = performance.now();
@@ -203,7 +203,7 @@ const probe = `
   const t1 = performance.now();
   glue.initSync({ module });
   const t2 = performance.now();
-  const engine = new glue.Engine(model);
+  const engine = glue.Engine.fromBytes(model);
   const t3 = performance.now();
   const customer = engine.customer(profile);
   const t4 = performance.now();

@@ -106,6 +106,9 @@ if (wasm) {
     "≤ 5 ms",
     verdict(wasm.loadText.medianUs <= 5000),
   ]);
+  if (wasm.loadBytes) {
+    rows.push(["model load, `new Engine(utf8Bytes)`, median", `${ms(wasm.loadBytes.medianUs)} (p95 ${ms(wasm.loadBytes.p95Us)})`, "", ""]);
+  }
   rows.push(["model load, `new Engine(object)`, median", ms(wasm.loadObject.medianUs), "", ""]);
   rows.push([
     "`decideJson(text)`, Wasm in Node, median",

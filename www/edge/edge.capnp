@@ -26,7 +26,7 @@ const edgeWorker :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "dist/worker.js"),
     (name = "nextoffer_bg.wasm", wasm = embed "dist/nextoffer_bg.wasm"),
-    (name = "demo-model.json", text = embed "../../tests/spec/models/coffee-shop.json"),
+    (name = "demo-model.json", data = embed "../../tests/spec/models/coffee-shop.json"),
   ],
   compatibilityDate = "2025-09-01",
   bindings = [

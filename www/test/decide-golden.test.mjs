@@ -66,6 +66,14 @@ describe("golden decide cases through Wasm", () => {
         // The JSON-text entry gives the very same decision, and deciding again changes nothing.
         assert.deepEqual(JSON.parse(engine.decideJson(JSON.stringify(c.request))), plain(decision));
         assert.deepEqual(plain(engine.decide(c.request)), plain(decision));
+        // The model given as UTF-8 bytes (a fetched body, a data module) decides exactly the same.
+        const fromBytes = Engine.fromBytes(new TextEncoder().encode(modelText(c.model)));
+        try {
+          if (c.recommender) fromBytes.attachRecommender(recommenderBytes(c.recommender), c.recommenderOptions);
+          assert.deepEqual(plain(fromBytes.decide(c.request)), plain(decision));
+        } finally {
+          fromBytes.free();
+        }
       } finally {
         engine.free();
       }

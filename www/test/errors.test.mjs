@@ -20,6 +20,25 @@ function withOffer(patch) {
 }
 
 describe("model errors", () => {
+  test("model bytes that are not UTF-8 are invalid-json", () => {
+    const bytes = new TextEncoder().encode('{"offers": [], "x": "caf\u00e9"}');
+    const bad = bytes.slice();
+    bad[bad.indexOf(0xc3)] = 0xff; // the first byte of "é"
+    const err = throwsNextofferError(() => Engine.fromBytes(bad), "invalid-json");
+    assert.match(err.message, /model: is not UTF-8 text/);
+  });
+
+  test("model bytes with a byte order mark load like the text without it", () => {
+    const text = readFileSync(new URL("../../tests/spec/models/coffee-shop.json", import.meta.url), "utf8");
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
+    const engine = Engine.fromBytes(bytes);
+    const reference = new Engine(text);
+    assert.equal(engine.offerCount, reference.offerCount);
+    assert.deepEqual(plain(engine.decide(request)), plain(reference.decide(request)));
+    engine.free();
+    reference.free();
+  });
+
   test("malformed model JSON text is invalid-json", () => {
     throwsNextofferError(() => new Engine('{"offers": ['), "invalid-json");
   });
