@@ -19,6 +19,12 @@
 //   interval. The run now waits for the mark with a bare DevTools `Runtime.evaluate` of a PerformanceObserver,
 //   and reads everything else only after the render.
 //
+// The floor: what Chromium costs before any widget could render. In the same iterations, interleaved with the
+// widget's runs and by the same method (a fresh context, the settle, a navigation on localhost), the bench
+// loads a blank HTML page and the shop's product page without the widget (the same HTML less the widget's
+// script, its queue, its preloads and its element: served by this process from product.html as it stands) and
+// reports each one's DOMContentLoaded and first paint, beside the widget page's own first paint.
+//
 //   node www/bench/widget.mjs [bench-out]   (writes bench-out/widget.json; `make build` first)
 
 import { execFileSync } from "node:child_process";
@@ -43,6 +49,31 @@ const WAIT_FOR_FIRST_RENDER = `new Promise((resolve, reject) => {
 const outDir = process.argv[2] ?? "bench-out";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
+// The blank page: one line of text, so that it paints.
+const BLANK_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title></head><body><p>blank</p></body></html>`;
+
+/**
+ * The product page without the widget: every line of product.html that loads or holds it removed, each of
+ * which must be there (a changed page fails the bench instead of measuring the widget as the floor).
+ * @param {string} html
+ */
+function withoutWidget(html) {
+  const cuts = [
+    /\s*<script src="\/shop\/shop-queue\.js"><\/script>/,
+    /\s*<script async[^>]*nextoffer-widget\.js[^>]*><\/script>/,
+    /\s*<link rel="modulepreload" href="\/pkg\/web\/nextoffer\.js">/,
+    /\s*<link rel="preload" href="\/pkg\/web\/nextoffer_bg\.wasm"[^>]*>/,
+    /\s*<link rel="preload" href="\/demo\/model\.json"[^>]*>/,
+    /\s*<nextoffer-offers[^>]*>[\s\S]*?<\/nextoffer-offers>/,
+  ];
+  for (const cut of cuts) {
+    if (!cut.test(html)) throw new Error(`product.html has no ${cut}: update the bench's floor page`);
+    html = html.replace(cut, "");
+  }
+  if (/nextoffer-widget|nextoffer-offers/.test(html)) throw new Error("the floor page still holds the widget");
+  return html;
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -59,6 +90,28 @@ function gzipBytes(file) {
 }
 
 const { server, baseUrl } = await startDevServer();
+// The floor's two pages, answered by this process before the dev server's handler sees the request: the shop
+// page under /shop/ (its relative URLs and its strict Content-Security-Policy, as the dev server sends it).
+const floorPages = new Map([
+  ["/floor-blank.html", { html: BLANK_HTML, headers: {} }],
+  [
+    "/shop/floor-no-widget.html",
+    {
+      html: withoutWidget(readFileSync(join(root, "www/shop/product.html"), "utf8")),
+      headers: { "content-security-policy": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" },
+    },
+  ],
+]);
+const [devHandler] = /** @type {((req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void)[]} */ (
+  server.listeners("request")
+);
+server.removeAllListeners("request");
+server.on("request", (req, res) => {
+  const floor = floorPages.get(new URL(req.url ?? "/", "http://localhost").pathname);
+  if (!floor) return devHandler(req, res);
+  res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...floor.headers });
+  res.end(floor.html);
+});
 const browser = await launchChromium();
 const chromiumVersion = browser.version();
 const url = `${baseUrl}/shop/product.html?id=grinder-pro`;
@@ -67,6 +120,35 @@ const domContentLoaded = [];
 const loaded = [];
 const afterScript = [];
 const repeatRender = [];
+const firstPaint = [];
+/** @type {Record<"blank" | "shop", { dcl: number[], paint: number[] }>} */
+const floor = { blank: { dcl: [], paint: [] }, shop: { dcl: [], paint: [] } };
+// Navigation start to DOMContentLoaded and to first paint, read once the page has loaded and painted.
+const PAGE_TIMES = `new Promise((resolve) => {
+  const read = () => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const paint = performance.getEntriesByName("first-paint")[0];
+    if (nav && nav.loadEventEnd > 0 && paint) resolve({ dcl: nav.domContentLoadedEventEnd, paint: paint.startTime });
+    else setTimeout(read, 20);
+  };
+  read();
+})`;
+
+/**
+ * Loads a floor page in a fresh context, after the same settle as the widget's runs.
+ * @param {import("playwright-core").Browser} browser
+ * @param {string} path
+ * @returns {Promise<{ dcl: number, paint: number }>}
+ */
+async function loadFloor(browser, path) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await page.goto(`${baseUrl}${path}`, { waitUntil: "commit" });
+  const t = await page.evaluate(PAGE_TIMES);
+  await context.close();
+  return t;
+}
 
 /**
  * Loads the page in the tab and returns its timings, read only once the widget has rendered.
@@ -86,6 +168,7 @@ async function load(page, cdp) {
       script: performance.getEntriesByType("resource").find((e) => e.name.endsWith("/nextoffer-widget.js"))?.responseEnd ?? NaN,
       dcl: nav.domContentLoadedEventEnd,
       load: nav.loadEventEnd,
+      paint: performance.getEntriesByName("first-paint")[0]?.startTime ?? NaN,
     };
   });
   if (!Number.isFinite(t.render)) throw new Error("the widget left no nextoffer:first-render mark");
@@ -94,6 +177,8 @@ async function load(page, cdp) {
 
 try {
   for (let i = 0; i < WARMUP + RUNS; i++) {
+    const blank = await loadFloor(browser, "/floor-blank.html");
+    const shop = await loadFloor(browser, "/shop/floor-no-widget.html?id=grinder-pro");
     const context = await browser.newContext();
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
@@ -110,6 +195,11 @@ try {
     loaded.push(t.load);
     afterScript.push(t.render - t.script);
     repeatRender.push(again.render);
+    firstPaint.push(t.paint);
+    floor.blank.dcl.push(blank.dcl);
+    floor.blank.paint.push(blank.paint);
+    floor.shop.dcl.push(shop.dcl);
+    floor.shop.paint.push(shop.paint);
   }
 } finally {
   await browser.close();
@@ -128,6 +218,12 @@ const result = {
   // The second view of the page in the same tab (the target's figure is the first, cold one above).
   repeatViewFirstRenderMs: { median: median(repeatRender), min: Math.min(...repeatRender), max: Math.max(...repeatRender) },
   loadMs: { median: median(loaded) },
+  firstPaintMs: { median: median(firstPaint) },
+  // The floor, from the same iterations: a blank page and the same shop page without the widget.
+  floor: {
+    blank: { domContentLoadedMs: median(floor.blank.dcl), firstPaintMs: median(floor.blank.paint) },
+    shopWithoutWidget: { domContentLoadedMs: median(floor.shop.dcl), firstPaintMs: median(floor.shop.paint) },
+  },
   sizes: [
     gzipBytes("pkg/widget/index.js"),
     gzipBytes("pkg/widget/nextoffer-widget.js"),
@@ -142,5 +238,11 @@ console.log(
     `widget script received to first render ${result.scriptToRenderMs.median.toFixed(1)} ms; ` +
     `page DOMContentLoaded ${result.domContentLoadedMs.median.toFixed(1)} ms, load ${result.loadMs.median.toFixed(1)} ms; ` +
     `repeat view in the same tab: first render median ${result.repeatViewFirstRenderMs.median.toFixed(1)} ms`,
+);
+const { blank, shopWithoutWidget } = result.floor;
+console.log(
+  `floor (navigation start to DOMContentLoaded / first paint, medians): blank page ${blank.domContentLoadedMs.toFixed(1)} / ${blank.firstPaintMs.toFixed(1)} ms; ` +
+    `shop page without the widget ${shopWithoutWidget.domContentLoadedMs.toFixed(1)} / ${shopWithoutWidget.firstPaintMs.toFixed(1)} ms; ` +
+    `with the widget ${result.domContentLoadedMs.median.toFixed(1)} / ${result.firstPaintMs.median.toFixed(1)} ms`,
 );
 for (const s of result.sizes) console.log(`size: ${s.file} raw ${s.raw} B, gzip -9 ${s.gzip} B`);
