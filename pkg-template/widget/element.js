@@ -6,7 +6,7 @@
 // in the fallback content the host put inside the element (within `timeout`, 1.5 s by default) and a
 // `nextoffer-error` event, never in an uncaught error.
 
-import { WidgetError, dropEngine, sharedEngine } from "./engine.js";
+import { WidgetError, dropEngine, emptyStateOf, sharedEngine } from "./engine.js";
 import { StoreVersionError, WidgetStore } from "./store.js";
 import { css } from "./styles.js";
 import { formatPrice, labels, language, reasonText, safeUrl } from "./text.js";
@@ -357,11 +357,12 @@ export class NextofferOffers extends Base {
       return;
     }
     const engine = shared.engine;
+    const empty = emptyStateOf(shared);
     try {
-      engine.importState(stored?.learned ?? shared.emptyState);
+      engine.importState(stored?.learned ?? empty);
     } catch {
       // A stored state this model cannot take (saved under another model): start from nothing.
-      engine.importState(shared.emptyState);
+      engine.importState(empty);
     }
     for (const { event } of shared.pending) engine.record(event);
     shared.contacts = mergeContacts(stored?.contacts ?? [], shared.pending.map((p) => p.contact));
@@ -399,6 +400,7 @@ export class NextofferOffers extends Base {
       at,
     };
     try {
+      emptyStateOf(shared); // taken before the first change
       shared.engine.record(event);
     } catch (err) {
       this.#emit("nextoffer-error", { code: "engine", message: err instanceof Error ? err.message : String(err) });

@@ -66,8 +66,16 @@ function engineModule() {
     // render, and the compilation overlaps the import either way.
     const wasm = wasmUrl ? compileWasm(wasmUrl) : undefined;
     wasm?.catch(() => {}); // reported through the init below, never as an unhandled rejection
-    const mod = await loadModule();
-    await mod.default(wasm ? { module_or_path: wasm } : undefined);
+    if (!wasm) {
+      const mod = await loadModule();
+      await mod.default();
+      return mod;
+    }
+    // Instantiated synchronously once both are here: the asynchronous instantiation would wait for one more
+    // turn of the main thread, behind the page's own layout and paint during a page load (a compiled module
+    // whose functions are compiled lazily instantiates in well under a millisecond).
+    const [mod, module] = await Promise.all([loadModule(), wasm]);
+    mod.initSync({ module });
     return mod;
   })().catch((err) => {
     moduleReady = null; // let a later widget try again
@@ -84,7 +92,7 @@ function engineModule() {
  * @typedef {{ event: import("nextoffer/web").FeedbackEvent, contact: Contact }} PendingEvent
  * @typedef {{ engine: Engine, contacts: Contact[], storeKey: string | null,
  *   store: import("./store.js").WidgetStore | null, pending: PendingEvent[],
- *   emptyState: import("nextoffer/web").LearnedState }} Shared
+ *   emptyState: import("nextoffer/web").LearnedState | null }} Shared
  */
 
 /** @type {Map<string, Promise<Shared>>} */
@@ -118,6 +126,17 @@ export function sharedEngine(model) {
 }
 
 /**
+ * The engine's state before anything was recorded, taken when first needed rather than before the first
+ * render (the export's first call compiles its Wasm functions: up to 4 ms of main-thread time on a fresh page).
+ * Only `record` and `importState` change the state (a decision does not), so it must be called before either.
+ * @param {Shared} shared
+ * @returns {import("nextoffer/web").LearnedState}
+ */
+export function emptyStateOf(shared) {
+  return (shared.emptyState ??= shared.engine.exportState());
+}
+
+/**
  * Starts loading the engine and a model before any widget asks for them (the script tag does this as soon as
  * it runs, when the page names a model): the element then finds them under way, or ready, when the parser
  * reaches it. A failure here is not reported; the widget that asks next gets it (and shows its fallback).
@@ -145,7 +164,7 @@ async function load(model) {
   const [mod, source] = await Promise.all([engineModule(), modelSource]);
   try {
     const engine = source instanceof Uint8Array ? mod.Engine.fromBytes(source) : new mod.Engine(source);
-    return { engine, contacts: [], storeKey: null, store: null, pending: [], emptyState: engine.exportState() };
+    return { engine, contacts: [], storeKey: null, store: null, pending: [], emptyState: null };
   } catch (err) {
     throw new WidgetError("model", `the model is not valid: ${err instanceof Error ? err.message : err}`, err);
   }
