@@ -10,6 +10,8 @@ mod attach;
 mod convert;
 #[cfg(feature = "insight-wasm")]
 mod insight;
+#[cfg(feature = "preload")]
+mod preload;
 #[cfg(feature = "insight-wasm")]
 mod recommend;
 mod types;

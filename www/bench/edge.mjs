@@ -11,7 +11,10 @@
 //   (workerd's clock does not advance while an isolate computes), an isolate's work from its start to its first
 //   decision, by phase: compiling the module (workerd does it as it loads the Worker into a new isolate),
 //   instantiating it, loading the model, preparing the customer, the first decision;
-// - the Worker bundle (JS + Wasm, as esbuild bundles it for workerd), raw and gzipped.
+//   all of it for the Worker as built for a static model (its Wasm pre-initialized with the model at build time,
+//   `nextoffer/edge/preinit`: the isolate takes the loaded engine, the "model load" phase is the check that the
+//   bytes are the preloaded model's) and for the plain module (the isolate parses the model: `Engine.fromBytes`);
+// - the Worker bundle (JS + Wasm, as esbuild bundles it for workerd), raw and gzipped, both ways.
 //
 //   node www/bench/edge.mjs [benchDir]     reads benchDir/model.json and request.json (generate.mjs)
 
@@ -130,8 +133,10 @@ try {
 
 // --- cold starts: a fresh workerd each run, reusing one bundle
 const bundleDir = join(benchDir, "edge-dist");
+const plainDir = join(benchDir, "edge-dist-plain");
 const { buildWorker } = await import("../edge/build.mjs");
-const bundle = await buildWorker(bundleDir);
+const bundle = await buildWorker(bundleDir, { preinit: modelFile });
+const plainBundle = await buildWorker(plainDir, { preinit: null });
 // A stub Worker in its place (answers "stub"; an empty Wasm module, no engine, no model): what a fresh workerd
 // costs without the edge isolate's work. Its spawn-to-listening, taken between the real runs, subtracted from
 // theirs is the edge isolate's start measured in workerd itself: compiling the module, instantiating it and
@@ -144,8 +149,9 @@ writeFileSync(join(stubDir, "nextoffer_bg.wasm"), new Uint8Array([0, 0x61, 0x73,
  * Cold starts over fresh workerd processes (one edge isolate each), with the given V8 flags in the config.
  * @param {string[]} v8Flags
  * @param {boolean} [withStub] also time the stub Worker's start before each run
+ * @param {string} [distDir] the bundle (default: pre-initialized with the bench model)
  */
-async function coldRuns(v8Flags, withStub = false) {
+async function coldRuns(v8Flags, withStub = false, distDir = bundleDir) {
   const cold = [];
   const stub = [];
   for (let run = 0; run < COLD_RUNS; run++) {
@@ -154,7 +160,7 @@ async function coldRuns(v8Flags, withStub = false) {
       stub.push(bare.listeningMs);
       await bare.close();
     }
-    const fresh = await startEdge({ model: modelFile, distDir: bundleDir, v8Flags, single: true });
+    const fresh = await startEdge({ model: modelFile, distDir, v8Flags, single: true });
     try {
       await seed(fresh);
       const t0 = performance.now();
@@ -184,17 +190,19 @@ async function coldRuns(v8Flags, withStub = false) {
 // compiled by the optimizing tier when workerd starts (`--no-liftoff --no-wasm-lazy-compilation`: a longer
 // start, optimized code from the first call).
 const coldDefault = await coldRuns([], true);
-const coldAhead = await coldRuns(["--no-liftoff", "--no-wasm-lazy-compilation"]);
+const coldPlain = await coldRuns([], true, plainDir);
+const coldAhead = await coldRuns(["--no-liftoff", "--no-wasm-lazy-compilation"], false, plainDir);
 
 // --- in Node: an isolate's work from its start to its first decision, by phase (fresh process each). workerd
 // compiles the Worker's Wasm module when it loads the Worker into a new isolate, before any of its JavaScript runs,
 // so the compile (V8 decodes and validates the whole module; function bodies compile on first call) is part of
 // it, as are the model load at module evaluation and, in the first request, preparing the customer and deciding.
-const probe = `
+// The Worker takes the model from a pre-initialized module (`Engine.preloaded`, as the handler does) or parses it.
+const probe = (/** @type {string} */ wasmFile, /** @type {boolean} */ preloaded) => `
   import { readFileSync } from "node:fs";
   const dir = ${JSON.stringify(fileURLToPath(new URL("../../pkg/server/", import.meta.url)))};
   const glue = await import(dir + "nextoffer.js");
-  const bytes = readFileSync(dir + "nextoffer_bg.wasm");
+  const bytes = readFileSync(${JSON.stringify(wasmFile)});
   const model = readFileSync(${JSON.stringify(modelFile)}); // bytes, as the demo Worker's data module gives them
   const profile = ${JSON.stringify(JSON.stringify(profile))};
   const perCall = ${JSON.stringify(JSON.stringify({ customer: { contacts }, context: request.context, limit: request.limit, seed: request.seed }))};
@@ -203,7 +211,8 @@ const probe = `
   const t1 = performance.now();
   glue.initSync({ module });
   const t2 = performance.now();
-  const engine = glue.Engine.fromBytes(model);
+  const engine = ${preloaded ? "glue.Engine.preloaded(model)" : "glue.Engine.fromBytes(model)"};
+  if (!engine) throw new Error("the pre-initialized module does not hold the bench model");
   const t3 = performance.now();
   const customer = engine.customer(profile);
   const t4 = performance.now();
@@ -213,9 +222,21 @@ const probe = `
     firstDecisionMs: t5 - t4, totalMs: t5 - t0, offers: engine.offerCount, bytes: decision.length }));
 `;
 const node = [];
+const nodePlain = [];
+const probeArgs = (/** @type {string} */ source) => ["--input-type=module", "-e", source];
 for (let run = 0; run < COLD_RUNS; run++) {
-  node.push(JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" })));
+  // Interleaved, so that both see the same machine.
+  node.push(JSON.parse(execFileSync(process.execPath, probeArgs(probe(join(bundleDir, "nextoffer_bg.wasm"), true)), { encoding: "utf8" })));
+  nodePlain.push(JSON.parse(execFileSync(process.execPath, probeArgs(probe(join(plainDir, "nextoffer_bg.wasm"), false)), { encoding: "utf8" })));
 }
+const phases = (/** @type {typeof node} */ runs) => ({
+  nodeCompileMs: median(runs.map((n) => n.compileMs)),
+  nodeInstantiateMs: median(runs.map((n) => n.instantiateMs)),
+  nodeModelLoadMs: median(runs.map((n) => n.modelLoadMs)),
+  nodeCustomerMs: median(runs.map((n) => n.customerMs)),
+  nodeFirstDecisionMs: median(runs.map((n) => n.firstDecisionMs)),
+  isolateToFirstDecisionMs: median(runs.map((n) => n.totalMs)),
+});
 
 const result = {
   offers: JSON.parse(modelText).offers.length,
@@ -226,20 +247,26 @@ const result = {
   connections: CONNECTIONS,
   decide: decideRun,
   page: pageRun,
+  // The Worker as built for a static model: its Wasm pre-initialized with the model.
   cold: {
+    preinitialized: true,
     ...coldDefault,
-    nodeCompileMs: median(node.map((n) => n.compileMs)),
-    nodeInstantiateMs: median(node.map((n) => n.instantiateMs)),
-    nodeModelLoadMs: median(node.map((n) => n.modelLoadMs)),
-    nodeCustomerMs: median(node.map((n) => n.customerMs)),
-    nodeFirstDecisionMs: median(node.map((n) => n.firstDecisionMs)),
-    isolateToFirstDecisionMs: median(node.map((n) => n.totalMs)),
+    ...phases(node),
     // In workerd: the isolate's start (spawn to listening over the stub's) plus the first request to it.
     workerdIsolateStartMs: coldDefault.listeningMs - (coldDefault.stubListeningMs ?? NaN),
     workerdIsolateToFirstDecisionMs: coldDefault.listeningMs - (coldDefault.stubListeningMs ?? NaN) + coldDefault.firstRequestMs,
   },
+  // The plain module: the isolate parses the model as it starts (a model from KV or a URL is loaded the same way,
+  // by the first request).
+  coldPlain: {
+    ...coldPlain,
+    ...phases(nodePlain),
+    workerdIsolateStartMs: coldPlain.listeningMs - (coldPlain.stubListeningMs ?? NaN),
+    workerdIsolateToFirstDecisionMs: coldPlain.listeningMs - (coldPlain.stubListeningMs ?? NaN) + coldPlain.firstRequestMs,
+  },
   coldAhead,
   bundle,
+  plainBundle,
   date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
   load: loadavg().map((n) => n.toFixed(2)).join(", "),
   workerd: execFileSync(join(fileURLToPath(new URL("../..", import.meta.url)), "node_modules/.bin/workerd"), ["--version"], { encoding: "utf8" }).trim(),
@@ -254,12 +281,14 @@ if (decideRun.workerdCpuUsPerRequest) {
   console.log(`  workerd CPU per decision request: ${f(decideRun.workerdCpuUsPerRequest, 0)} µs (one free core: about ${f(1e6 / decideRun.workerdCpuUsPerRequest, 0)} decisions/s)`);
 }
 console.log(`  GET / personalized (2 slots): ${f(pageRun.perSecond, 0)} pages/s, p50 ${pageRun.p50Ms} ms, p99 ${pageRun.p99Ms} ms, errors ${pageRun.errors}, non-2xx ${pageRun.non2xx}`);
-console.log(`  cold start (median of ${COLD_RUNS}): spawn to listening ${f(result.cold.listeningMs, 1)} ms; first decision request ${f(result.cold.firstRequestMs, 1)} ms (then ${f(result.cold.secondRequestMs, 1)} ms warm); spawn to first decision ${f(result.cold.spawnToFirstDecisionMs, 1)} ms`);
+console.log(`  cold start, pre-initialized Wasm (median of ${COLD_RUNS}): spawn to listening ${f(result.cold.listeningMs, 1)} ms; first decision request ${f(result.cold.firstRequestMs, 1)} ms (then ${f(result.cold.secondRequestMs, 1)} ms warm); spawn to first decision ${f(result.cold.spawnToFirstDecisionMs, 1)} ms`);
 console.log(`  cold start with Wasm compiled by TurboFan at startup: spawn to listening ${f(coldAhead.listeningMs, 1)} ms; first decision request ${f(coldAhead.firstRequestMs, 1)} ms (then ${f(coldAhead.secondRequestMs, 1)} ms); spawn to first decision ${f(coldAhead.spawnToFirstDecisionMs, 1)} ms`);
-{
-  const c = result.cold;
-  const phases = `compile ${f(c.nodeCompileMs)} + instantiate ${f(c.nodeInstantiateMs)} + model load ${f(c.nodeModelLoadMs)} + customer ${f(c.nodeCustomerMs)} + first decision ${f(c.nodeFirstDecisionMs)} ms (medians)`;
-  console.log(`  an isolate's start to its first decision (fresh Node process, V8's default tiers): ${f(c.isolateToFirstDecisionMs)} ms (median); ${phases}`);
-  console.log(`  the same in workerd: isolate start ${f(c.workerdIsolateStartMs, 1)} ms (spawn to listening ${f(c.listeningMs, 1)} ms, with a stub Worker ${f(c.stubListeningMs, 1)} ms) + first request ${f(c.firstRequestMs, 1)} ms = ${f(c.workerdIsolateToFirstDecisionMs, 1)} ms`);
+for (const [c, how] of [[result.cold, "Wasm pre-initialized with the model"], [result.coldPlain, "plain Wasm, the model parsed"]]) {
+  const model = c === result.cold ? "preloaded model taken" : "model load";
+  const phases = `compile ${f(c.nodeCompileMs)} + instantiate ${f(c.nodeInstantiateMs)} + ${model} ${f(c.nodeModelLoadMs)} + customer ${f(c.nodeCustomerMs)} + first decision ${f(c.nodeFirstDecisionMs)} ms (medians)`;
+  console.log(`  ${how}: an isolate's start to its first decision (fresh Node process, V8's default tiers): ${f(c.isolateToFirstDecisionMs)} ms (median); ${phases}`);
+  console.log(`    the same in workerd: isolate start ${f(c.workerdIsolateStartMs, 1)} ms (spawn to listening ${f(c.listeningMs, 1)} ms, with a stub Worker ${f(c.stubListeningMs, 1)} ms) + first request ${f(c.firstRequestMs, 1)} ms = ${f(c.workerdIsolateToFirstDecisionMs, 1)} ms`);
 }
-console.log(`  bundle: ${bundle.files.map((x) => `${x.name} ${x.bytes} B (gzip ${x.gzip} B)`).join(", ")}; total gzip ${bundle.gzip} B`);
+for (const [b, how] of [[bundle, "pre-initialized"], [plainBundle, "plain"]]) {
+  console.log(`  bundle (${how}): ${b.files.map((x) => `${x.name} ${x.bytes} B (gzip ${x.gzip} B)`).join(", ")}; total gzip ${b.gzip} B`);
+}

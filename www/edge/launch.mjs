@@ -14,7 +14,7 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildWorker } from "./build.mjs";
+import { DEMO_MODEL, buildWorker } from "./build.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = resolve(here, "../..");
@@ -128,8 +128,10 @@ function reapOnExit() {
 /**
  * Starts workerd with the demo Worker.
  * @param {{ host?: string, port?: number, model?: string, distDir?: string, v8Flags?: string[], log?: boolean,
- *   timeoutMs?: number, recommender?: { file: string, options?: object }, single?: boolean }} [options]
- *   `port` 0 (the default here) picks free ports; `model` replaces the demo model; `distDir` reuses a bundle;
+ *   timeoutMs?: number, recommender?: { file: string, options?: object }, single?: boolean, preinit?: boolean }} [options]
+ *   `port` 0 (the default here) picks free ports; `model` replaces the demo model; `distDir` reuses a bundle
+ *   (built for the same model); `preinit` (default true) pre-initializes the bundle's Wasm with the model, as a
+ *   deployment of a Worker with a static model does (false: the Worker parses the model as its isolate starts);
  *   `v8Flags` go into the config (the benchmark compares Wasm compiled ahead by TurboFan, `--no-liftoff`);
  *   `recommender` binds a saved recommender (and its attach options) to the edge Workers; `single` leaves out the
  *   second instance (`urlB` is then empty), so that the process starts one edge isolate.
@@ -141,7 +143,8 @@ export async function startEdge(options = {}) {
   const host = options.host ?? "127.0.0.1";
   const work = mkdtempSync(join(tmpdir(), "nextoffer-edge-"));
   const distDir = options.distDir ?? join(work, "dist");
-  const bundle = options.distDir ? null : await buildWorker(distDir);
+  const preinit = options.preinit === false ? null : (options.model ?? DEMO_MODEL);
+  const bundle = options.distDir ? null : await buildWorker(distDir, { preinit });
   const configFile = join(work, "edge.capnp");
   writeFileSync(configFile, configText(work, distDir, options.model, options.v8Flags, options.recommender, options.single));
   const adminToken = randomBytes(12).toString("hex");

@@ -3,6 +3,7 @@
 
 import { createHandler, escapeHtml, keys, memoryStore, rewriteSlots, type EdgeErrorBody, type EdgeHandler, type ProfileStore } from "nextoffer/edge";
 import type { Decision } from "nextoffer";
+import { preinitialize, withMemory } from "nextoffer/edge/preinit";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
@@ -33,3 +34,7 @@ export type Checks = [
   Assert<Equal<Awaited<ReturnType<ProfileStore["get"]>>, string | null>>,
   Assert<Equal<EdgeErrorBody["error"]["path"], string | undefined>>,
 ];
+
+// The build step that pre-initializes the engine's module with a static model (Node, at build time).
+export const preinitialized: Promise<Uint8Array> = preinitialize(new Uint8Array(0), { wasm: new Uint8Array(0) });
+export const rewrittenModule: Uint8Array = withMemory(new Uint8Array(0), new Uint8Array(0));
