@@ -9,7 +9,6 @@
 
 import { configure, define, defaults, forgetAll, purchaseAll } from "./element.js";
 import { preloadEngine, setEngineLoader } from "./engine.js";
-import { runIntlWarmup, warmIntl } from "./text.js";
 
 /** @typedef {import("./element.js").WidgetDefaults} WidgetDefaults */
 /** @typedef {[string, ...unknown[]] | ((api: NextofferApi) => void)} Command */
@@ -58,11 +57,9 @@ function run(command) {
 /** @type {NextofferApi} */
 const api = { loaded: true, version: VERSION, push: (...items) => items.forEach(run), defaults };
 
-// In the worker that `warmIntl` starts from this same script, the warm-up is all there is to do.
-const inWarmup = runIntlWarmup();
-const win = /** @type {Window & { nextoffer?: Command[] | NextofferApi }} */ (inWarmup ? {} : window);
+const win = /** @type {Window & { nextoffer?: Command[] | NextofferApi }} */ (window);
 const queued = win.nextoffer;
-if (!inWarmup && !(queued && "loaded" in queued)) {
+if (!(queued && "loaded" in queued)) {
   const script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
   const base = script?.src || document.baseURI;
   const data = script?.dataset ?? {};
@@ -83,9 +80,9 @@ if (!inWarmup && !(queued && "loaded" in queued)) {
   // With a page-wide model, the engine and the model start loading now, while the page is still parsing,
   // rather than when the parser reaches the first <nextoffer-offers> (behind the page's stylesheets and
   // blocking scripts), and before the widgets already parsed are set up (define). Not on a page that finished
-  // loading without any widget: it pays nothing. ICU starts in a worker at the same time (warmIntl).
-  const widgetAhead = document.readyState === "loading" || document.querySelector("nextoffer-offers") !== null;
-  if (defaults.model && widgetAhead) preloadEngine(defaults.model);
-  if (widgetAhead && script?.src) warmIntl(script.src, defaults.locale ?? (document.documentElement.lang || navigator.language));
+  // loading without any widget: it pays nothing.
+  if (defaults.model && (document.readyState === "loading" || document.querySelector("nextoffer-offers"))) {
+    preloadEngine(defaults.model);
+  }
   define();
 }

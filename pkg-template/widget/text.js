@@ -95,47 +95,6 @@ export function formatPrice(price, currency, locale) {
   return format.format(price);
 }
 
-/** The name of the worker that warms ICU up, followed by the locale (see `warmIntl`). */
-const WARM_WORKER = "nextoffer-intl:";
-
-/**
- * Starts ICU in the background: a throwaway Worker of the widget's own script (`src`, which must be of the
- * page's origin) constructs one `Intl.NumberFormat` and closes. The renderer's first `Intl.NumberFormat` loads
- * ICU's data for the whole process, 20 to 90 ms of main-thread work on the busy test machine, while any later
- * one takes under a millisecond, whatever its locale or thread: done on the worker's thread while the main
- * thread parses the page and the engine loads, it is off the first render's critical path (and off the host
- * page's own first price, too). Best effort: anything failing here (no Worker, a policy against it) changes
- * nothing but the time.
- * @param {string} src the widget script's URL
- * @param {string} locale
- */
-export function warmIntl(src, locale) {
-  try {
-    if (typeof Worker !== "function" || new URL(src).origin !== location.origin) return;
-    new Worker(src, { name: WARM_WORKER + locale });
-  } catch {
-    // not allowed here: the first price pays for ICU, as without the warm-up
-  }
-}
-
-/**
- * In the warm-up worker started by `warmIntl`: constructs the formatter and closes. Returns false anywhere
- * else (on a page, or in a worker of the host's that happens to load the script).
- * @returns {boolean}
- */
-export function runIntlWarmup() {
-  const scope = /** @type {{ name?: unknown, close?: () => void }} */ (globalThis);
-  if (typeof document !== "undefined" || typeof scope.name !== "string" || !scope.name.startsWith(WARM_WORKER)) return false;
-  try {
-    // A currency format, so the locale's currency data is loaded too.
-    new Intl.NumberFormat(scope.name.slice(WARM_WORKER.length) || undefined, { style: "currency", currency: "USD" }).format(1);
-  } catch {
-    // an unknown locale: ICU has started all the same
-  }
-  scope.close?.();
-  return true;
-}
-
 /**
  * A URL safe to put in `href` or `src`: http(s) or relative to the page, never `javascript:` or `data:`.
  * @param {string | undefined} url
