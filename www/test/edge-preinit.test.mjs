@@ -48,6 +48,26 @@ describe("preinitialize", () => {
     loaded.free();
   });
 
+  test("a preloaded engine with a recommender attached decides the recommender's golden cases as a loaded one", async () => {
+    const cases = goldenDecideCases().filter((c) => c.recommender && !c.expectedError);
+    assert.ok(cases.length >= 2, "golden cases with a recommender");
+    for (const c of cases) {
+      const model = modelBytes(c.model);
+      const recommender = readFileSync(new URL(`../../tests/spec/models/${c.recommender}.nxrc`, import.meta.url));
+      const fresh = await isolate(await preinitialize(model));
+      const engine = fresh.Engine.preloaded(model);
+      assert.ok(engine, c.name);
+      const loaded = fresh.Engine.fromBytes(model);
+      engine.attachRecommender(recommender, c.recommenderOptions);
+      loaded.attachRecommender(recommender, c.recommenderOptions);
+      const request = JSON.stringify(c.request);
+      assert.equal(engine.decideJson(request), loaded.decideJson(request), c.name);
+      assert.deepEqual(JSON.parse(engine.decideJson(request)).offers.map((o) => o.id), c.expected.offerIds, c.name);
+      engine.free();
+      loaded.free();
+    }
+  });
+
   test("other bytes get no engine and leave it for the right ones, which get it once", async () => {
     const fresh = await isolate(preinitialized);
     const other = coffee.slice();
