@@ -8,7 +8,7 @@
 // and optimizes hot functions in background threads that compete with the first request on a small machine.
 // Loading the 500-offer bench model is then about 45 ms of an 84 ms cold start (8 ms once optimized); with the
 // model preloaded, the isolate skips that work. The price is size: the module carries the loaded model's heap
-// (for the bench model 1.7 MB raw, 0.5 MB gzipped, against 0.13 MB for the module alone), and it must be
+// (for the bench model 1.1 MB raw, 0.26 MB gzipped, against 0.13 MB for the module alone), and it must be
 // rebuilt when the model changes (a different model is detected and loaded the usual way).
 //
 //   import { preinitialize } from "nextoffer/edge/preinit";

@@ -63,22 +63,49 @@ thread_local! {
 /// `Engine.preloaded(bytes)` with the same bytes, in this instance or in one instantiated from a copy of its
 /// memory, returns this engine. Throws `invalid-json` or `invalid-model` as `Engine.fromBytes` does.
 #[wasm_bindgen(js_name = preloadModel)]
-pub fn preload(mut bytes: Vec<u8>) -> Result<(), JsValue> {
+pub fn preload(bytes: Vec<u8>) -> Result<(), JsValue> {
     let fingerprint = Fingerprint::of(&bytes);
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = core::str::from_utf8(body)
         .map_err(|_| error("invalid-json", "", "model: is not UTF-8 text"))?;
     let engine = crate::Engine::from_json(text).map_err(|e| engine_error(&e))?;
-    // The text is garbage from here on, but its bytes would still be copied into the module: clear them so the
-    // copy compresses (the 257 KB bench model).
-    bytes.fill(0);
     PRELOADED.with(|slot| {
         slot.replace(Some(Preloaded {
             engine,
             fingerprint,
         }))
     });
+    drop(bytes);
+    clear_free_memory();
     Ok(())
+}
+
+/// Overwrites the heap's free memory with zeros: what the model's parse left behind (its text, its JSON tree)
+/// would otherwise be copied into the module with the live engine, and zeros are left out of its data
+/// segments (for the 500-offer bench model the pre-initialized module shrinks from 505 KB to 264 KB gzipped).
+/// It takes zero-filled blocks from the allocator, a page first and then halving, each size until a block comes
+/// from beyond the memory's end at the start (fresh pages, zero already: the memory grows by at most about two
+/// pages in all), then gives them all back.
+fn clear_free_memory() {
+    const PAGE: usize = 65_536;
+    const SLOTS: usize = 1 << 14;
+    let end = core::arch::wasm32::memory_size::<0>() * PAGE;
+    // Filled with empty vectors at once, so that no leftover bytes stay in the list's own allocation.
+    let mut blocks = vec![Vec::<u8>::new(); SLOTS];
+    let mut size = PAGE;
+    for slot in blocks.iter_mut() {
+        if size < 8 {
+            break;
+        }
+        let block = vec![0u8; size];
+        if block.as_ptr() as usize + size > end {
+            size /= 2;
+        }
+        *slot = block;
+    }
+    for slot in blocks.iter_mut() {
+        *slot = Vec::new();
+    }
 }
 
 #[wasm_bindgen(js_class = Engine)]
