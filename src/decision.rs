@@ -6,6 +6,7 @@ use crate::catalog::Offer;
 use crate::json::{Value, Writer};
 use crate::policy::Suppression;
 use crate::propensity::PropensityParts;
+use crate::tape::{Sink, Tape};
 use crate::time::format_instant;
 
 /// Whether the customer is measured as treatment or held out as control.
@@ -100,6 +101,23 @@ impl Decision<'_> {
         let mut w = Writer::with_capacity(
             256 + 1024 * self.offers.len() + 96 * (self.suppressed.len() + self.ineligible.len()),
         );
+        self.write(&mut w);
+        w.finish()
+    }
+
+    /// The decision as a [`Tape`], for the Wasm binding's object builder.
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", feature = "fast-boundary")),
+        allow(dead_code)
+    )]
+    pub(crate) fn to_tape(&self) -> Tape {
+        let mut tape = Tape::with_capacity(self.offers.len(), self.suppressed.len());
+        self.write(&mut tape);
+        tape
+    }
+
+    /// Writes the decision's JSON form into `w` (text or tape: the same fields in the same order).
+    fn write<S: Sink>(&self, w: &mut S) {
         w.begin_object();
         w.key("decisionId");
         w.string(&self.decision_id);
@@ -129,20 +147,20 @@ impl Decision<'_> {
         if let Some(b) = &self.blocked {
             w.key("blocked");
             w.begin_object();
-            write_suppression(&mut w, b);
+            write_suppression(w, b);
             w.end_object();
         }
         w.key("offers");
         w.begin_array();
         for offer in &self.offers {
-            write_ranked(&mut w, offer);
+            write_ranked(w, offer);
         }
         w.end_array();
         w.key("suppressed");
         w.begin_array();
         for s in &self.suppressed {
             w.begin_object();
-            write_suppression(&mut w, &s.suppression);
+            write_suppression(w, &s.suppression);
             w.key("id");
             w.string(&s.offer.id);
             w.end_object();
@@ -161,7 +179,6 @@ impl Decision<'_> {
             w.end_array();
         }
         w.end_object();
-        w.finish()
     }
 
     /// The decision as a JSON value.
@@ -171,15 +188,15 @@ impl Decision<'_> {
     }
 }
 
-fn write_suppression(w: &mut Writer, s: &Suppression) {
+fn write_suppression<S: Sink>(w: &mut S, s: &Suppression) {
     w.key("rule");
     w.string(&s.rule);
     w.key("reason");
     w.string(&s.reason);
 }
 
-fn write_ranked(w: &mut Writer, r: &RankedOffer<'_>) {
-    let numbers = |w: &mut Writer, fields: &[(&str, f64)]| {
+fn write_ranked<S: Sink>(w: &mut S, r: &RankedOffer<'_>) {
+    let numbers = |w: &mut S, fields: &[(&'static str, f64)]| {
         for &(key, n) in fields {
             w.key(key);
             w.number(n);
@@ -188,7 +205,7 @@ fn write_ranked(w: &mut Writer, r: &RankedOffer<'_>) {
     w.begin_object();
     w.key("rank");
     w.number(r.rank as f64);
-    r.offer.write_display_fields(w);
+    w.offer_fields(r.offer);
     w.key("score");
     w.number(r.score);
     w.key("factors");

@@ -39,6 +39,7 @@ mod profile;
 mod propensity;
 mod request;
 mod sort;
+mod tape;
 mod text;
 mod time;
 

@@ -3,14 +3,56 @@
 //! Free-form JSON (models, requests, events, states) crosses as JSON text: `JSON.stringify` in the engine's
 //! host plus the core's own parser measured an order of magnitude faster than walking objects field by field
 //! through serde-wasm-bindgen (DESIGN.md, "Measured at the boundary"). Results go back through `JSON.parse`.
+//!
+//! In the server build (feature `fast-boundary`) the text crosses into Wasm memory as UTF-8 through the
+//! host's `TextEncoder` (see `utf8`), not through wasm-bindgen's string conversion, which copies a string one
+//! UTF-16 unit at a time in JavaScript; the browser build keeps the conversion (the encoder's path costs it
+//! about 560 B gzipped).
 
-use js_sys::{Error as JsError, Reflect, JSON};
+#[cfg(feature = "fast-boundary")]
+use js_sys::Uint8Array;
+use js_sys::{Error as JsError, JsString, Reflect, JSON};
+#[cfg(feature = "fast-boundary")]
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+#[cfg(feature = "fast-boundary")]
+#[wasm_bindgen]
+extern "C" {
+    /// The host's `TextEncoder` (browsers, Node, workerd all have one).
+    type TextEncoder;
+
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+
+    /// UTF-8 bytes of a string, lone surrogates replaced by U+FFFD (as wasm-bindgen's own conversion does).
+    #[wasm_bindgen(method)]
+    fn encode(this: &TextEncoder, text: &JsString) -> Uint8Array;
+}
+
+#[cfg(feature = "fast-boundary")]
+/// A JavaScript string as a Rust `String`: `TextEncoder.encode` (native, one pass) and one bulk copy into Wasm
+/// memory. wasm-bindgen's `as_string` copies in a JavaScript loop, a character at a time: for the bench's
+/// 17 KB decide request (Node 20, same process, interleaved) that loop took about 50 us where `encode` and the
+/// copy take about 6 us, and a 257 KB model text pays it sixteen times over.
+pub fn utf8(text: &JsString) -> Result<String, JsValue> {
+    // A fresh encoder per call (a fraction of a microsecond): a `thread_local!` one costs the browser build
+    // its lazy-initialisation and destructor code.
+    let bytes = TextEncoder::new().encode(text).to_vec();
+    // TextEncoder only writes UTF-8; the check costs a pass over bytes already in cache.
+    String::from_utf8(bytes).map_err(|_| error("invalid-json", "", "text: is not UTF-8"))
+}
+
+#[cfg(not(feature = "fast-boundary"))]
+/// A JavaScript string as a Rust `String`, through wasm-bindgen's conversion.
+pub fn utf8(text: &JsString) -> Result<String, JsValue> {
+    Ok(String::from(text))
+}
 
 /// Text of a JavaScript value that is either JSON text already or a JSON-serialisable value.
 pub fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
-    if let Some(text) = value.as_string() {
-        return Ok(text);
+    if let Some(text) = value.dyn_ref::<JsString>() {
+        return utf8(text);
     }
     if value.is_undefined() {
         return Err(error("invalid-json", "", &format!("{what}: is required")));
@@ -26,13 +68,27 @@ pub fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
             &format!("{what}: cannot be serialised to JSON: {message}"),
         )
     })?;
-    text.as_string().ok_or_else(|| {
+    // `JSON.stringify` answers `undefined` for a function or a symbol: not JSON.
+    let text = text.dyn_ref::<JsString>().ok_or_else(|| {
         error(
             "invalid-json",
             "",
             &format!("{what}: cannot be serialised to JSON"),
         )
-    })
+    })?;
+    utf8(text)
+}
+
+/// A decision as JavaScript objects: built from its tape where the build has it (`fast-boundary`, the server
+/// build), else parsed from its JSON text. Both give the same objects.
+pub fn decision_output(
+    decision: &crate::Decision<'_>,
+) -> Result<super::types::DecisionOutput, JsValue> {
+    #[cfg(feature = "fast-boundary")]
+    let value = super::objects::decision(decision);
+    #[cfg(not(feature = "fast-boundary"))]
+    let value = from_json(&decision.to_json())?;
+    Ok(value.unchecked_into())
 }
 
 /// Parses JSON text produced by the core into a JavaScript value.

@@ -10,13 +10,15 @@ mod attach;
 mod convert;
 #[cfg(feature = "insight-wasm")]
 mod insight;
+#[cfg(feature = "fast-boundary")]
+mod objects;
 #[cfg(feature = "preload")]
 mod preload;
 #[cfg(feature = "insight-wasm")]
 mod recommend;
 mod types;
 
-use convert::{engine_error, error, from_json, json_text};
+use convert::{decision_output, engine_error, error, from_json, json_text};
 use types::*;
 use wasm_bindgen::prelude::*;
 
@@ -57,9 +59,9 @@ impl WasmEngine {
         let text = json_text(request, "request")?;
         let decision = self
             .inner
-            .decide_json(&text)
+            .decide_text(&text)
             .map_err(|e| engine_error(&e))?;
-        Ok(from_json(&decision)?.unchecked_into())
+        decision_output(&decision)
     }
 
     /// Decides from JSON text and answers JSON text (no object conversion: for request bodies at the edge).
@@ -91,9 +93,9 @@ impl WasmEngine {
         let text = json_text(request, "request")?;
         let decision = self
             .inner
-            .decide_for_json(&customer.inner, &text)
+            .decide_for(&customer.inner, &text)
             .map_err(|e| engine_error(&e))?;
-        Ok(from_json(&decision)?.unchecked_into())
+        decision_output(&decision)
     }
 
     /// `decideFor` from JSON text to JSON text.
