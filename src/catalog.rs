@@ -7,6 +7,9 @@ use crate::intern::Interner;
 use crate::json::Value;
 use crate::time::SECONDS_PER_DAY;
 
+#[cfg(feature = "streaming-load")]
+mod stream;
+
 /// What an offer does for the relationship, which decides how contact and suitability rules treat it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OfferKind {
@@ -110,7 +113,7 @@ pub(crate) struct Names {
     pub placements: Interner,
 }
 
-const OFFER_FIELDS: &[&str] = &[
+pub(crate) const OFFER_FIELDS: &[&str] = &[
     "id",
     "title",
     "description",
@@ -133,17 +136,30 @@ const OFFER_FIELDS: &[&str] = &[
 ];
 
 /// Longest text field accepted, in bytes: titles and links are short; a megabyte title is a broken export.
-const MAX_TEXT: usize = 4_096;
+pub(crate) const MAX_TEXT: usize = 4_096;
+
+/// What every offer of a model is read against.
+pub(crate) struct OfferContext<'m> {
+    /// The model's currency, for offers that name none.
+    pub default_currency: &'m str,
+    pub names: &'m mut Names,
+    pub keys: &'m mut AttributeKeys,
+    pub groups: &'m SavedGroups,
+}
 
 impl Offer {
+    /// Validates an offer of a parsed model.
     pub(crate) fn decode(
         value: &Value,
         at: &At<'_>,
-        default_currency: &str,
-        names: &mut Names,
-        keys: &mut AttributeKeys,
-        groups: &SavedGroups,
+        context: &mut OfferContext<'_>,
     ) -> Result<Offer, FieldError> {
+        let OfferContext {
+            default_currency,
+            names,
+            keys,
+            groups,
+        } = context;
         let obj = decode::object(value, at)?;
         decode::deny_unknown_keys(obj, OFFER_FIELDS, at)?;
         let text = |key: &str| -> Result<Option<String>, FieldError> {

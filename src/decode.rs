@@ -6,6 +6,11 @@
 
 use crate::json::{Object, Value};
 use crate::text::Num;
+#[cfg(feature = "streaming-load")]
+use {
+    crate::json::{Kind, ParseError, Reader},
+    std::borrow::Cow,
+};
 
 /// A problem with one field of an input, and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,5 +268,199 @@ pub fn optional_instant(obj: &Object, key: &str, at: &At<'_>) -> Result<Option<i
                 "must be an ISO date or date-time (2026-11-23T10:00:00Z), found \"{text}\""
             ))
         }),
+    }
+}
+
+/// The error for a value of the wrong type.
+#[cfg(feature = "streaming-load")]
+fn must_be(at: &At<'_>, expected: &str, found: &str) -> FieldError {
+    at.error(format!("must be {expected}, found {found}"))
+}
+
+/// How a streamed field is read (see [`Field::read`]).
+#[cfg(feature = "streaming-load")]
+#[derive(Clone, Copy)]
+pub(crate) enum Shape {
+    /// A string.
+    Text,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// An array of strings.
+    List,
+    /// Any value, kept whole as a tree.
+    Tree,
+}
+
+/// A field of an object read from a [`Reader`], kept until all the object's fields are read, so that they are
+/// then checked in a fixed order (an object with two bad fields reports the same one whatever its key order)
+/// with the same messages as the functions above give for a parsed [`Value`].
+///
+/// Strings are borrowed from the text when they have no escape; a value of an unexpected kind is skipped,
+/// keeping only its kind for the message.
+#[cfg(feature = "streaming-load")]
+pub(crate) enum Field<'a> {
+    /// The key did not appear.
+    Absent,
+    /// `null`.
+    Null,
+    /// A string.
+    Str(Cow<'a, str>),
+    /// A number.
+    Number(f64),
+    /// `true` or `false`.
+    Bool(bool),
+    /// An array of strings: their range in the list buffer given to [`Field::read`].
+    List(std::ops::Range<usize>),
+    /// An array whose element `index` is not a string.
+    BadItem(usize, Kind),
+    /// A value of a kind its [`Shape`] does not take.
+    Other(Kind),
+    /// A value read as a tree ([`Shape::Tree`]).
+    Tree(Value),
+}
+
+#[cfg(feature = "streaming-load")]
+impl<'a> Field<'a> {
+    /// Reads the next value as `shape`; strings of a [`Shape::List`] go to the end of `list`.
+    pub(crate) fn read(
+        r: &mut Reader<'a>,
+        shape: Shape,
+        list: &mut Vec<Cow<'a, str>>,
+    ) -> Result<Field<'a>, ParseError> {
+        let kind = r.peek()?;
+        Ok(match (kind, shape) {
+            (Kind::Null, _) => {
+                r.null()?;
+                Field::Null
+            }
+            (_, Shape::Tree) => Field::Tree(r.value()?),
+            (Kind::String, Shape::Text) => Field::Str(r.string()?),
+            (Kind::Number, Shape::Number) => Field::Number(r.number()?),
+            (Kind::Bool, Shape::Bool) => Field::Bool(r.boolean()?),
+            (Kind::Array, Shape::List) => {
+                let start = list.len();
+                r.begin_array()?;
+                let mut index = 0;
+                while r.next_item()? {
+                    match r.peek()? {
+                        Kind::String => list.push(r.string()?),
+                        other => {
+                            // The field is invalid: the rest only needs its syntax checked.
+                            r.skip()?;
+                            while r.next_item()? {
+                                r.skip()?;
+                            }
+                            return Ok(Field::BadItem(index, other));
+                        }
+                    }
+                    index += 1;
+                }
+                Field::List(start..list.len())
+            }
+            (kind, _) => {
+                r.skip()?;
+                Field::Other(kind)
+            }
+        })
+    }
+
+    /// The JSON type name of the value, as [`Value::type_name`] gives it.
+    fn type_name(&self) -> &'static str {
+        match self {
+            Field::Absent | Field::Null => "null",
+            Field::Str(_) => "string",
+            Field::Number(_) => "number",
+            Field::Bool(_) => "boolean",
+            Field::List(_) | Field::BadItem(..) => "array",
+            Field::Other(kind) => kind.name(),
+            Field::Tree(value) => value.type_name(),
+        }
+    }
+
+    /// [`optional_str`] of a streamed field.
+    pub(crate) fn optional_str(&self, key: &str, at: &At<'_>) -> Result<Option<&str>, FieldError> {
+        match self {
+            Field::Absent | Field::Null => Ok(None),
+            Field::Str(s) => Ok(Some(s)),
+            other => Err(must_be(&at.key(key), "a string", other.type_name())),
+        }
+    }
+
+    /// [`required_str`] of a streamed field.
+    pub(crate) fn required_str(&self, key: &str, at: &At<'_>) -> Result<&str, FieldError> {
+        self.optional_str(key, at)?
+            .ok_or_else(|| at.key(key).error("is required"))
+    }
+
+    /// [`optional_number`] of a streamed field (`null` is an error).
+    pub(crate) fn optional_number(
+        &self,
+        key: &str,
+        at: &At<'_>,
+    ) -> Result<Option<f64>, FieldError> {
+        match self {
+            Field::Absent => Ok(None),
+            Field::Null => Err(at.key(key).error(NULL_NUMBER)),
+            Field::Number(n) if n.is_finite() => Ok(Some(*n)),
+            other => Err(must_be(&at.key(key), "a finite number", other.type_name())),
+        }
+    }
+
+    /// [`optional_non_negative`] of a streamed field.
+    pub(crate) fn optional_non_negative(
+        &self,
+        key: &str,
+        at: &At<'_>,
+    ) -> Result<Option<f64>, FieldError> {
+        match self.optional_number(key, at)? {
+            Some(n) if n < 0.0 => Err(at
+                .key(key)
+                .error(format!("must not be negative, found {}", Num(n)))),
+            other => Ok(other),
+        }
+    }
+
+    /// An optional boolean field, streamed.
+    pub(crate) fn optional_bool(&self, key: &str, at: &At<'_>) -> Result<Option<bool>, FieldError> {
+        match self {
+            Field::Absent | Field::Null => Ok(None),
+            Field::Bool(b) => Ok(Some(*b)),
+            other => Err(must_be(&at.key(key), "true or false", other.type_name())),
+        }
+    }
+
+    /// [`string_list`] of a streamed field: the strings, from the buffer it was read into.
+    pub(crate) fn string_list<'l>(
+        &self,
+        list: &'l [Cow<'a, str>],
+        key: &str,
+        at: &At<'_>,
+    ) -> Result<&'l [Cow<'a, str>], FieldError> {
+        match self {
+            Field::Absent | Field::Null => Ok(&[]),
+            Field::List(range) => Ok(list.get(range.clone()).unwrap_or_default()),
+            Field::BadItem(index, kind) => {
+                Err(must_be(&at.key(key).index(*index), "a string", kind.name()))
+            }
+            other => Err(must_be(&at.key(key), "an array", other.type_name())),
+        }
+    }
+
+    /// [`optional_instant`] of a streamed field.
+    pub(crate) fn optional_instant(
+        &self,
+        key: &str,
+        at: &At<'_>,
+    ) -> Result<Option<i64>, FieldError> {
+        match self.optional_str(key, at)? {
+            None => Ok(None),
+            Some(text) => crate::time::parse_instant(text).map(Some).ok_or_else(|| {
+                at.key(key).error(format!(
+                    "must be an ISO date or date-time (2026-11-23T10:00:00Z), found \"{text}\""
+                ))
+            }),
+        }
     }
 }

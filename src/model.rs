@@ -4,7 +4,7 @@
 //! Loading validates everything and compiles conditions, so that `decide` only evaluates.
 
 use crate::arbitration::{ArbitrationSettings, ArbitrationSplit};
-use crate::catalog::{self, Names, Offer};
+use crate::catalog::{self, Names, Offer, OfferContext};
 use crate::condition::{AttributeKeys, SavedGroups};
 use crate::decode::{self, At, FieldError};
 use crate::error::{Error, Input};
@@ -13,6 +13,9 @@ use crate::json::{Object, Value};
 use crate::policy::Policy;
 use crate::profile::ContactEvent;
 use crate::text::Num;
+
+#[cfg(feature = "streaming-load")]
+mod read;
 
 /// Most offers one model may hold: the engine is built for catalogs of hundreds to a few thousand offers.
 pub const MAX_OFFERS: usize = 100_000;
@@ -97,6 +100,12 @@ const MODEL_FIELDS: &[&str] = &[
 impl Model {
     /// Parses and validates a model from JSON text.
     pub fn from_json(text: &str) -> Result<Model, Error> {
+        // A valid model in the usual key order loads in one streaming pass; anything else (an invalid or
+        // unusually ordered model) from a parsed tree, which reports the first error in checking order.
+        #[cfg(feature = "streaming-load")]
+        if let Some(model) = read::model(text) {
+            return Ok(model);
+        }
         let value = crate::json::parse(text).map_err(|source| Error::Json {
             input: Input::Model,
             source,
@@ -112,41 +121,7 @@ impl Model {
     fn decode(value: &Value) -> Result<Model, FieldError> {
         let root = At::root("");
         let obj = decode::object(value, &root)?;
-        decode::deny_unknown_keys(obj, MODEL_FIELDS, &root)?;
-        match decode::optional_number(obj, "version", &root)? {
-            None => {}
-            Some(1.0) => {}
-            Some(v) => {
-                return Err(root
-                    .key("version")
-                    .error(format!("unsupported model version {} (expected 1)", Num(v))))
-            }
-        }
-        let currency = match decode::optional_str(obj, "currency", &root)? {
-            None => "USD".to_owned(),
-            Some(c) if catalog::is_currency_code(c) => c.to_owned(),
-            Some(c) => {
-                return Err(root.key("currency").error(format!(
-                    "must be a three-letter ISO 4217 code, found \"{c}\""
-                )))
-            }
-        };
-        let groups = match decode::field(obj, "savedGroups") {
-            None => SavedGroups::default(),
-            Some(g) => SavedGroups::from_value(g).map_err(|e| FieldError {
-                path: join_path("savedGroups", &e.path),
-                message: e.message,
-            })?,
-        };
-        let mut names = Names {
-            products: Interner::default(),
-            categories: Interner::default(),
-            placements: Interner::default(),
-        };
-        let declared_placements = decode::string_list(obj, "placements", &root)?;
-        for p in &declared_placements {
-            names.placements.intern(p);
-        }
+        let (mut prelude, declared) = Prelude::decode(obj, &root)?;
         let offers_at = root.key("offers");
         let offer_values = decode::optional_array(obj, "offers", &root)?;
         if offer_values.len() > MAX_OFFERS {
@@ -155,37 +130,36 @@ impl Model {
                 offer_values.len()
             )));
         }
-        let mut keys = AttributeKeys::new();
-        let mut offers = Vec::with_capacity(offer_values.len());
-        let mut offer_ids = FastMap::default();
+        let mut read = ReadOffers::with_capacity(offer_values.len());
         for (i, v) in offer_values.iter().enumerate() {
             let at = offers_at.index(i);
-            let offer = Offer::decode(v, &at, &currency, &mut names, &mut keys, &groups)?;
-            let index = u32::try_from(i).map_err(|_| at.error("too many offers"))?;
-            if let Some(first) = offer_ids.insert(offer.id.as_str().into(), index) {
-                return Err(at.key("id").error(format!(
-                    "duplicate offer id \"{}\" (first at offers[{first}])",
-                    offer.id
-                )));
-            }
-            if !declared_placements.is_empty() {
-                if let Some(&unknown) = offer
-                    .placements
-                    .iter()
-                    .find(|&&p| p as usize >= declared_placements.len())
-                {
-                    return Err(at.key("placements").error(format!(
-                        "unknown placement \"{}\" (the model declares: {})",
-                        names.placements.name(unknown),
-                        declared_placements.join(", ")
-                    )));
-                }
-            }
-            offers.push(offer);
+            let offer = Offer::decode(v, &at, &mut read.context(&mut prelude))?;
+            read.push(offer, &at, &declared, &prelude.names)?;
         }
+        Model::finish(obj, &root, prelude, read)
+    }
+
+    /// The model from its root fields (`obj`, which may lack the offers) and its offers: checks the fields
+    /// after the offers, in order.
+    fn finish(
+        obj: &Object,
+        root: &At<'_>,
+        prelude: Prelude,
+        read: ReadOffers,
+    ) -> Result<Model, FieldError> {
+        let Prelude {
+            currency,
+            mut names,
+            ..
+        } = prelude;
+        let ReadOffers {
+            offers,
+            offer_ids,
+            keys,
+        } = read;
         let policies_at = root.key("policies");
         let mut policies: Vec<Policy> = Vec::new();
-        for (i, v) in decode::optional_array(obj, "policies", &root)?
+        for (i, v) in decode::optional_array(obj, "policies", root)?
             .iter()
             .enumerate()
         {
@@ -222,15 +196,15 @@ impl Model {
             by_placement,
             everywhere,
             currency,
-            context_weights: decode_context_weights(obj, &root)?,
+            context_weights: decode_context_weights(obj, root)?,
             policies,
-            priors: decode_priors(obj, &root)?,
-            affinity_half_life_days: decode_half_life(obj, &root)?,
+            priors: decode_priors(obj, root)?,
+            affinity_half_life_days: decode_half_life(obj, root)?,
             settings,
-            suitability: decode_suitability(obj, &root)?,
-            control: decode_control(obj, &root)?,
+            suitability: decode_suitability(obj, root)?,
+            control: decode_control(obj, root)?,
             split,
-            segment_attribute: decode::optional_str(obj, "segmentAttribute", &root)?
+            segment_attribute: decode::optional_str(obj, "segmentAttribute", root)?
                 .unwrap_or("segment")
                 .to_owned(),
             names,
@@ -310,6 +284,125 @@ impl Model {
     /// no declaration restricts placements.
     pub(crate) fn accepts_placement(&self, placement: &str) -> bool {
         self.names.placements.is_empty() || self.names.placements.get(placement).is_some()
+    }
+}
+
+/// What the offers are read against: the root fields checked before them.
+struct Prelude {
+    currency: String,
+    groups: SavedGroups,
+    /// Seeded with the declared placements, so that they keep the first ids.
+    names: Names,
+}
+
+impl Prelude {
+    /// Checks the root fields that come before the offers in the model's checking order; answers also the
+    /// declared placements.
+    fn decode<'o>(obj: &'o Object, root: &At<'_>) -> Result<(Prelude, Vec<&'o str>), FieldError> {
+        decode::deny_unknown_keys(obj, MODEL_FIELDS, root)?;
+        match decode::optional_number(obj, "version", root)? {
+            None => {}
+            Some(1.0) => {}
+            Some(v) => {
+                return Err(root
+                    .key("version")
+                    .error(format!("unsupported model version {} (expected 1)", Num(v))))
+            }
+        }
+        let currency = match decode::optional_str(obj, "currency", root)? {
+            None => "USD".to_owned(),
+            Some(c) if catalog::is_currency_code(c) => c.to_owned(),
+            Some(c) => {
+                return Err(root.key("currency").error(format!(
+                    "must be a three-letter ISO 4217 code, found \"{c}\""
+                )))
+            }
+        };
+        let groups = match decode::field(obj, "savedGroups") {
+            None => SavedGroups::default(),
+            Some(g) => SavedGroups::from_value(g).map_err(|e| FieldError {
+                path: join_path("savedGroups", &e.path),
+                message: e.message,
+            })?,
+        };
+        let mut names = Names {
+            products: Interner::default(),
+            categories: Interner::default(),
+            placements: Interner::default(),
+        };
+        let declared = decode::string_list(obj, "placements", root)?;
+        for p in &declared {
+            names.placements.intern(p);
+        }
+        Ok((
+            Prelude {
+                currency,
+                groups,
+                names,
+            },
+            declared,
+        ))
+    }
+}
+
+/// The offers of a model, checked one by one as they are read.
+struct ReadOffers {
+    offers: Vec<Offer>,
+    offer_ids: FastMap<Box<str>, u32>,
+    keys: AttributeKeys,
+}
+
+impl ReadOffers {
+    fn with_capacity(count: usize) -> ReadOffers {
+        ReadOffers {
+            offers: Vec::with_capacity(count),
+            offer_ids: FastMap::default(),
+            keys: AttributeKeys::new(),
+        }
+    }
+
+    /// What the next offer is read against.
+    fn context<'m>(&'m mut self, prelude: &'m mut Prelude) -> OfferContext<'m> {
+        OfferContext {
+            default_currency: &prelude.currency,
+            names: &mut prelude.names,
+            keys: &mut self.keys,
+            groups: &prelude.groups,
+        }
+    }
+
+    /// Adds the offer at `at`, unless its id is taken or it names a placement outside `declared` (when the
+    /// model declares its placements).
+    fn push(
+        &mut self,
+        offer: Offer,
+        at: &At<'_>,
+        declared: &[&str],
+        names: &Names,
+    ) -> Result<(), FieldError> {
+        let i = self.offers.len();
+        let index = u32::try_from(i).map_err(|_| at.error("too many offers"))?;
+        if let Some(first) = self.offer_ids.insert(offer.id.as_str().into(), index) {
+            return Err(at.key("id").error(format!(
+                "duplicate offer id \"{}\" (first at offers[{first}])",
+                offer.id
+            )));
+        }
+        if !declared.is_empty() {
+            if let Some(&unknown) = offer
+                .placements
+                .iter()
+                .find(|&&p| p as usize >= declared.len())
+            {
+                return Err(at.key("placements").error(format!(
+                    "unknown placement \"{}\" (the model declares: {})",
+                    names.placements.name(unknown),
+                    declared.join(", ")
+                )));
+            }
+        }
+        self.offers.push(offer);
+        Ok(())
     }
 }
 
