@@ -20,8 +20,8 @@
 use std::time::Instant;
 
 use nextoffer::recommend::{
-    evaluate_leave_last_out, frequent_itemsets, item_neighbours, BasketMode, Baskets,
-    EvaluationOptions, FpGrowthOptions, HistoryItem, Method, NeighbourOptions, OrderLine,
+    evaluate_leave_last_out, frequent_itemsets, item_neighbours, neighbour_threads, BasketMode,
+    Baskets, EvaluationOptions, FpGrowthOptions, HistoryItem, Method, NeighbourOptions, OrderLine,
     RecommendRequest, Recommender, RecommenderOptions, Rng, RuleOptions, RuleSet, Similarity,
 };
 
@@ -110,6 +110,11 @@ fn bench_neighbours(baskets: &Baskets) {
     );
     let t = time(15, || item_neighbours(baskets, &options).unwrap().len());
     println!("recommend_ml100k_item_top20: {:.2} ms", t * 1e3);
+    // Two threads natively on a machine with two cores or more (implicit's OpenMP loop uses every core).
+    println!(
+        "recommend_ml100k_item_top20_threads: {} threads",
+        neighbour_threads()
+    );
 }
 
 /// A 10,000-item shop: 200,000 orders of 2 to 8 items, each order drawn around a "theme" so that items

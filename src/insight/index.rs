@@ -4,34 +4,57 @@
 //! million customers, bound by cache misses. This open-addressing table keeps ids of up to 15 bytes (the
 //! usual case) and the aggregate itself inside the slot, so a row costs one miss (two adjacent lines) instead
 //! of one for the id, one for the table and one for the aggregate. Longer ids live in one shared arena.
+//!
+//! An inline id and its length are one 16-byte word, compared as a `u128` (two loads and compares) rather
+//! than through `memcmp`: the call and its length-dependent branches cost about 35 instructions a row and,
+//! with a million customers, about 6% of the import's time (perf, 10M rows).
 
 /// Ids up to this many bytes are stored inline.
 const INLINE: usize = 15;
 const EMPTY: u32 = u32::MAX;
 
+/// `repr(C)`: the id and tag first, the value after, so [`CustomerIndex::touch`] knows which bytes sit
+/// on which cache line.
 #[derive(Clone, Default)]
+#[repr(C)]
 struct Slot<V> {
     hash: u32,
     index: u32,
-    /// Inline: the id's bytes, length in `len`. Long: arena offset (8 bytes) and length (4 bytes).
-    key: [u8; INLINE],
-    /// Inline length, or `LONG`.
-    len: u8,
+    /// Inline: the id's bytes, zero-padded, then its length in the last byte (so the whole word compares
+    /// equal exactly when the ids are equal). Long: arena offset (8 bytes) and length (4 bytes), and
+    /// `LONG` in the last byte.
+    key: [u8; INLINE + 1],
     value: V,
 }
 
 const LONG: u8 = u8::MAX;
+
+impl<V> Slot<V> {
+    fn len(&self) -> u8 {
+        self.key[INLINE]
+    }
+}
 
 impl<V: Default> Slot<V> {
     fn vacant() -> Slot<V> {
         Slot {
             hash: 0,
             index: EMPTY,
-            key: [0; INLINE],
-            len: 0,
+            key: [0; INLINE + 1],
             value: V::default(),
         }
     }
+}
+
+/// An inline id as its slot stores it (see [`Slot::key`]); `None` for an id too long to be inline.
+fn inline_key(bytes: &[u8]) -> Option<u128> {
+    let mut key = [0u8; INLINE + 1];
+    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    let len = u8::try_from(bytes.len())
+        .ok()
+        .filter(|&n| usize::from(n) <= INLINE)?;
+    key[INLINE] = len;
+    Some(u128::from_le_bytes(key))
 }
 
 fn vacant_slots<V: Default>(n: usize) -> Vec<Slot<V>> {
@@ -68,7 +91,7 @@ pub(crate) fn hash(id: &[u8]) -> u64 {
 }
 
 fn key_in<'a, V>(arena: &'a [u8], slot: &'a Slot<V>) -> &'a [u8] {
-    if slot.len == LONG {
+    if slot.len() == LONG {
         let mut off = [0u8; 8];
         let mut len = [0u8; 4];
         for (dst, src) in off.iter_mut().chain(len.iter_mut()).zip(slot.key.iter()) {
@@ -78,7 +101,7 @@ fn key_in<'a, V>(arena: &'a [u8], slot: &'a Slot<V>) -> &'a [u8] {
         let end = start + u32::from_le_bytes(len) as usize;
         arena.get(start..end).unwrap_or_default()
     } else {
-        slot.key.get(..usize::from(slot.len)).unwrap_or_default()
+        slot.key.get(..usize::from(slot.len())).unwrap_or_default()
     }
 }
 
@@ -129,16 +152,33 @@ impl<V: Default> CustomerIndex<V> {
         }
     }
 
+    /// Reads `h`'s home slot (its tag, and through `tail` a field at the end of its value, so both cache
+    /// lines of a slot wider than one) and returns a value derived from them, for the caller to pass to
+    /// `std::hint::black_box`: loads issued ahead of the rows that need them (see `OrderBook::flush`). The
+    /// crate forbids `unsafe`, so these are plain loads rather than prefetch instructions.
+    pub(crate) fn touch(&self, h: u64, tail: impl Fn(&V) -> u32) -> u32 {
+        self.slots
+            .get(home(tag(h), self.slots.len()))
+            .map_or(0, |s| s.hash ^ tail(&s.value))
+    }
+
     fn find_or_insert(&mut self, h: u64, bytes: &[u8]) -> Option<(usize, bool)> {
         let tag = tag(h);
+        let probe = inline_key(bytes);
         let mut i = home(tag, self.slots.len());
         loop {
             let slot = self.slots.get(i)?;
             if slot.index == EMPTY {
                 break;
             }
-            if slot.hash == tag && key_in(&self.arena, slot) == bytes {
-                return Some((i, false));
+            if slot.hash == tag {
+                let same = match probe {
+                    Some(key) => u128::from_le_bytes(slot.key) == key,
+                    None => slot.len() == LONG && key_in(&self.arena, slot) == bytes,
+                };
+                if same {
+                    return Some((i, false));
+                }
             }
             i += 1;
             if i == self.slots.len() {
@@ -153,15 +193,11 @@ impl<V: Default> CustomerIndex<V> {
         let mut slot = Slot {
             hash: tag,
             index,
-            key: [0; INLINE],
-            len: 0,
+            key: [0; INLINE + 1],
             value: V::default(),
         };
-        if bytes.len() <= INLINE {
-            if let Some(dst) = slot.key.get_mut(..bytes.len()) {
-                dst.copy_from_slice(bytes);
-            }
-            slot.len = bytes.len() as u8;
+        if let Some(key) = probe {
+            slot.key = key.to_le_bytes();
         } else {
             let off = (self.arena.len() as u64).to_le_bytes();
             let len = (bytes.len() as u32).to_le_bytes();
@@ -169,7 +205,7 @@ impl<V: Default> CustomerIndex<V> {
             for (dst, src) in slot.key.iter_mut().zip(off.iter().chain(len.iter())) {
                 *dst = *src;
             }
-            slot.len = LONG;
+            slot.key[INLINE] = LONG;
         }
         *self.slots.get_mut(i)? = slot;
         self.len += 1;

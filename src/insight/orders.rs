@@ -174,17 +174,19 @@ impl Hasher for FxHasher {
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// What the book keeps per customer while rows stream in.
+/// What the book keeps per customer while rows stream in. `repr(C)` with `categories` last: `flush`
+/// touches it to load the second cache line of the customer's table slot ahead of use.
 #[derive(Clone, Debug, Default)]
+#[repr(C)]
 struct Acc {
     /// Row number of the customer's first row, to restore the order of first appearance at the end.
     first_row: u64,
-    first: i32,
-    rows: u32,
     first_spend: f64,
     total: f64,
     trailing: f64,
     days: DayLog,
+    first: i32,
+    rows: u32,
     /// 1 + index into `OrderBook::category_sets`, or 0 for none (most rows carry no category).
     categories: u32,
 }
@@ -451,12 +453,27 @@ impl OrderBook {
         }
         self.index.reserve(distinct);
         let ids = std::mem::take(&mut self.pending_ids);
-        for p in &sorted {
-            let start = p.id_start as usize;
-            let id = ids
-                .get(start..start + p.id_len as usize)
-                .unwrap_or_default();
-            self.apply(p, id);
+        // With a million customers nearly every row's slot is a cache miss, and one row's work fills the
+        // core's reorder window, so misses were taken one at a time. Loading the slots of the next `AHEAD`
+        // rows before applying the current ones puts those misses in flight together. With the id compare
+        // without `memcmp` (see `index`), the 10M-row bench's read stage took 7.0-7.6 s against 8.5-8.9 s
+        // before, interleaved on a loaded machine (CPU 4.9 against 5.1 s), for 1% more instructions.
+        const AHEAD: usize = 16;
+        let mut chunks = sorted.chunks(AHEAD).peekable();
+        while let Some(chunk) = chunks.next() {
+            if let Some(next) = chunks.peek() {
+                let touched = next.iter().fold(0u32, |acc, p| {
+                    acc ^ self.index.touch(p.hash, |a| a.categories)
+                });
+                std::hint::black_box(touched);
+            }
+            for p in chunk {
+                let start = p.id_start as usize;
+                let id = ids
+                    .get(start..start + p.id_len as usize)
+                    .unwrap_or_default();
+                self.apply(p, id);
+            }
         }
         // Keep the buffers' capacity for the next batch.
         self.sorted = sorted;

@@ -101,6 +101,21 @@ impl RecommenderApi {
         Self::from_orders(&rows, options)
     }
 
+    /// [`RecommenderApi::from_orders_input`] for the JSON text of an array of order objects (what the Wasm
+    /// binding holds after `JSON.stringify`), read without building a tree (see
+    /// [`OrderRows::from_json_text`]); `None` when the text does not parse, for the caller to report the
+    /// JSON error as for any other input.
+    pub fn from_orders_json_text(
+        text: &str,
+        options: Option<&Value>,
+    ) -> Option<Result<Self, ApiError>> {
+        let rows = OrderRows::from_json_text(text)?;
+        Some(
+            rows.map_err(|e| ApiError::core("invalid-orders", &e))
+                .and_then(|rows| Self::from_orders(&rows, options)),
+        )
+    }
+
     /// Loads a model saved by [`RecommenderApi::to_bytes`]; `ladder` options as in `from_orders`.
     pub fn from_bytes(bytes: &[u8], ladder: Option<&Value>) -> Result<Self, ApiError> {
         let rec =

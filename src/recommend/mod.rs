@@ -71,7 +71,8 @@ pub use affinity::{category_affinity, Affinity};
 pub use bandit::{BetaPrior, Choice, ThompsonBandit};
 pub use baskets::{BasketMode, Baskets, BasketsBuilder, OrderLine, NO_CATEGORY};
 pub use cooccurrence::{
-    item_neighbours, pair_stats, Neighbour, NeighbourOptions, Neighbours, PairStats, Similarity,
+    item_neighbours, neighbour_threads, pair_stats, Neighbour, NeighbourOptions, Neighbours,
+    PairStats, Similarity,
 };
 pub use error::RecommendError;
 pub use evaluate::{evaluate_leave_last_out, Evaluation, EvaluationOptions, Method, MethodScore};

@@ -119,6 +119,20 @@ impl Heaps {
         }
     }
 
+    /// The most candidates a heap keeps.
+    pub(crate) fn k(&self) -> usize {
+        self.k
+    }
+
+    /// Offers `row`'s kept candidates in `other` (heaps of the same rows) to `row`'s heap here.
+    pub(crate) fn merge_from(&mut self, row: usize, other: &Heaps) {
+        let len = other.len.get(row).copied().unwrap_or(0) as usize;
+        let start = row.saturating_mul(other.k);
+        for &c in other.slots.get(start..start + len).unwrap_or_default() {
+            self.offer(row, c);
+        }
+    }
+
     /// Appends `row`'s kept candidates to `out`, best first, and empties its heap.
     pub(crate) fn drain_into(&mut self, row: usize, out: &mut Vec<Neighbour>) {
         let (heap, len) = self.heap(row);

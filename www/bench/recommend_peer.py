@@ -40,6 +40,19 @@ def timed(fn, runs):
     return statistics.median(samples)
 
 
+def openmp_threads():
+    """The OpenMP pool size implicit's loops get (threadpoolctl when installed, else the core count)."""
+    try:
+        from threadpoolctl import threadpool_info
+
+        sizes = [i["num_threads"] for i in threadpool_info() if i.get("user_api") == "openmp"]
+        if sizes:
+            return max(sizes)
+    except ImportError:
+        pass
+    return os.cpu_count() or 1
+
+
 def main():
     runs = 5
     if "--runs" in sys.argv:
@@ -79,6 +92,9 @@ def main():
     print(f"implicit_ml100k_item_top20_entries: {model.similarity.nnz - model.similarity.diagonal().astype(bool).sum()} neighbours")
     t = timed(fit, runs * 3)
     print(f"implicit_ml100k_item_top20: {t * 1e3:.2f} ms")
+    # implicit's all_pairs_knn runs an OpenMP prange over num_threads (0: OpenMP's default, one per core).
+    threads = model.num_threads or openmp_threads()
+    print(f"implicit_ml100k_item_top20_threads: {threads} threads")
     return 0
 
 

@@ -239,6 +239,47 @@ describe("bad input throws coded errors, never a trap", () => {
     empty.free();
   });
 
+  test("order objects: each bad row is named by its index and key, as the JSON text is read row by row", () => {
+    const ok = { customerId: "a", date: "2024-01-01", productId: "tea" };
+    const message = (fn) => {
+      try {
+        fn();
+      } catch (err) {
+        return `${err.code} ${err.path}: ${err.message}`;
+      }
+      return "no error";
+    };
+    const cases = [
+      [[ok, 5], "invalid-orders orders[1]: orders[1]: must be an object, not number"],
+      [[ok, { ...ok, customerId: true }], "invalid-orders orders[1].customerId: orders[1].customerId: must be a string or a number, not boolean"],
+      [[{ ...ok, date: "someday" }], 'invalid-orders orders[0].date: orders[0].date: "someday" is not an ISO date or date-time'],
+      [[{ ...ok, amount: "ten" }], 'invalid-orders orders[0].amount: orders[0].amount: "ten" is not a number'],
+      [[{ ...ok, quantity: [1] }], "invalid-orders orders[0].quantity: orders[0].quantity: [1] is not a number"],
+      // A null camelCase key hides its snake_case twin; an undefined one is dropped by JSON.stringify.
+      [[{ ...ok, customerId: null, customer_id: "b" }], "invalid-orders orders[0].customerId: orders[0].customerId: is required"],
+      [{ length: 1 }, "invalid-orders orders: orders: must be CSV text or an array of orders, not object"],
+      [[{ n: 1n }], "invalid-json : orders: cannot be serialised to JSON: Do not know how to serialize a BigInt"],
+    ];
+    for (const [orders, expected] of cases) assert.equal(message(() => Recommender.fromOrders(orders)), expected);
+  });
+
+  test("order objects: snake_case keys, numeric ids, escaped text and unknown nested keys read as in the CSV", () => {
+    const objects = [
+      { customer_id: 1, date: "2024-01-01", product_id: 'te"a', extra: { deep: [1, { k: null }] } },
+      { customerId: "1", date: "2024-01-01T12:00:00Z", productId: "cup\u00e9", amount: "2.5", quantity: 2 },
+      { customerId: 2, date: "2024-01-02", productId: 'te"a', customer_id: "ignored" },
+      { customerId: 2, date: "2024-01-02", productId: "cup\u00e9", category: "kitchen" },
+    ];
+    const text = 'customer_id,date,product_id,amount,quantity,category\n1,2024-01-01,"te""a",,,\n1,2024-01-01,cup\u00e9,2.5,2,\n2,2024-01-02,"te""a",,,\n2,2024-01-02,cup\u00e9,,,kitchen\n';
+    const a = Recommender.fromOrders(objects);
+    const b = Recommender.fromOrders(text);
+    assert.deepEqual(plain(a.similar('te"a', 5)), plain(b.similar('te"a', 5)));
+    assert.equal(a.similar('te"a', 5)[0].item, "cup\u00e9");
+    assert.deepEqual([...a.save()], [...b.save()]);
+    a.free();
+    b.free();
+  });
+
   test("options and requests", () => {
     throwsNextofferError(() => Recommender.fromOrders(csv, { basket: "week" }), "invalid-options", "basket");
     throwsNextofferError(() => Recommender.fromOrders(csv, { neigbours: 5 }), "invalid-options", "neigbours");
