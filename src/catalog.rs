@@ -147,6 +147,87 @@ pub(crate) struct OfferContext<'m> {
     pub groups: &'m SavedGroups,
 }
 
+// The checks below are shared by both offer readers (`Offer::decode` on a parsed tree, `stream.rs` on the
+// streamed fields), so the two report the same errors in the same words.
+
+/// The offer kind named `name`, or an error listing the kinds.
+fn kind_of(name: &str, at: &At<'_>) -> Result<OfferKind, FieldError> {
+    OfferKind::parse(name).ok_or_else(|| {
+        let names: Vec<_> = OfferKind::ALL.iter().map(|k| k.name()).collect();
+        at.key("kind").error(format!(
+            "unknown kind \"{name}\" (expected one of: {})",
+            names.join(", ")
+        ))
+    })
+}
+
+/// The offer's currency: its own ISO 4217 code, or the model's default when it has none.
+fn currency_or(code: Option<&str>, default: &str, at: &At<'_>) -> Result<String, FieldError> {
+    match code {
+        Some(code) if is_currency_code(code) => Ok(code.to_owned()),
+        Some(code) => Err(at.key("currency").error(format!(
+            "must be a three-letter ISO 4217 code, found \"{code}\""
+        ))),
+        None => Ok(default.to_owned()),
+    }
+}
+
+/// Whether an `endDate` text is a date without a time (`YYYY-MM-DD`).
+fn is_date_only(end: Option<&str>) -> bool {
+    end.is_some_and(|text| text.len() == 10)
+}
+
+/// The exclusive end of the offer's window, checked to come after its start. A date-only end means "through
+/// that day", so the window closes at the next midnight.
+fn window_end(
+    starts: Option<i64>,
+    ends: Option<i64>,
+    end_is_date: bool,
+    at: &At<'_>,
+) -> Result<Option<i64>, FieldError> {
+    let ends = if end_is_date {
+        ends.map(|t| t + SECONDS_PER_DAY)
+    } else {
+        ends
+    };
+    match (starts, ends) {
+        (Some(s), Some(e)) if e <= s => Err(at.key("endDate").error("must be after startDate")),
+        _ => Ok(ends),
+    }
+}
+
+/// The offer's compiled condition (always true when it has none), its errors placed under `condition`.
+fn condition_of(
+    condition: Option<&Value>,
+    keys: &mut AttributeKeys,
+    groups: &SavedGroups,
+    at: &At<'_>,
+) -> Result<Condition, FieldError> {
+    let Some(condition) = condition else {
+        return Ok(Condition::always());
+    };
+    Condition::compile(condition, Mode::Strict, keys, groups).map_err(|e| {
+        let base = at.key("condition").render();
+        let path = if e.path.is_empty() {
+            base
+        } else {
+            format!("{base}.{}", e.path)
+        };
+        FieldError {
+            path,
+            message: e.message,
+        }
+    })
+}
+
+/// Interns a list of names, sorted and without repeats.
+fn intern_all<'s>(list: impl IntoIterator<Item = &'s str>, interner: &mut Interner) -> Vec<u32> {
+    let mut ids: Vec<u32> = list.into_iter().map(|p| interner.intern(p)).collect();
+    crate::sort::sort_by(&mut ids, |a, b| a < b);
+    ids.dedup();
+    ids
+}
+
 impl Offer {
     /// Validates an offer of a parsed model.
     pub(crate) fn decode(
@@ -175,62 +256,22 @@ impl Offer {
             return Err(at.key("id").error("must be 1 to 256 characters"));
         }
         let kind_name = decode::required_str(obj, "kind", at)?;
-        let kind = OfferKind::parse(kind_name).ok_or_else(|| {
-            let names: Vec<_> = OfferKind::ALL.iter().map(|k| k.name()).collect();
-            at.key("kind").error(format!(
-                "unknown kind \"{kind_name}\" (expected one of: {})",
-                names.join(", ")
-            ))
-        })?;
+        let kind = kind_of(kind_name, at)?;
         let price = decode::optional_non_negative(obj, "price", at)?.unwrap_or(0.0);
         let value_of_acceptance = decode::optional_non_negative(obj, "value", at)?.unwrap_or(1.0);
         let lever = decode::optional_non_negative(obj, "lever", at)?.unwrap_or(1.0);
-        let currency = match decode::optional_str(obj, "currency", at)? {
-            Some(code) if is_currency_code(code) => code.to_owned(),
-            Some(code) => {
-                return Err(at.key("currency").error(format!(
-                    "must be a three-letter ISO 4217 code, found \"{code}\""
-                )))
-            }
-            None => default_currency.to_owned(),
-        };
+        let currency = currency_or(
+            decode::optional_str(obj, "currency", at)?,
+            default_currency,
+            at,
+        )?;
         let starts = decode::optional_instant(obj, "startDate", at)?;
-        // A date-only end means "through that day", so the window closes at the next midnight.
-        let ends = match decode::optional_str(obj, "endDate", at)? {
-            Some(text) if text.len() == 10 => {
-                decode::optional_instant(obj, "endDate", at)?.map(|t| t + SECONDS_PER_DAY)
-            }
-            _ => decode::optional_instant(obj, "endDate", at)?,
-        };
-        if let (Some(s), Some(e)) = (starts, ends) {
-            if e <= s {
-                return Err(at.key("endDate").error("must be after startDate"));
-            }
-        }
-        let condition = match decode::field(obj, "condition") {
-            None => Condition::always(),
-            Some(c) => Condition::compile(c, Mode::Strict, keys, groups).map_err(|e| {
-                let condition_at = at.key("condition");
-                let base = condition_at.render();
-                let path = if e.path.is_empty() {
-                    base
-                } else {
-                    format!("{base}.{}", e.path)
-                };
-                FieldError {
-                    path,
-                    message: e.message,
-                }
-            })?,
-        };
+        let end_is_date = is_date_only(decode::optional_str(obj, "endDate", at)?);
+        let ends = decode::optional_instant(obj, "endDate", at)?;
+        let ends = window_end(starts, ends, end_is_date, at)?;
+        let condition = condition_of(decode::field(obj, "condition"), keys, groups, at)?;
         let category = text("category")?;
         let product_id = text("productId")?;
-        let intern_all = |list: Vec<&str>, interner: &mut Interner| -> Vec<u32> {
-            let mut ids: Vec<u32> = list.into_iter().map(|p| interner.intern(p)).collect();
-            crate::sort::sort_by(&mut ids, |a, b| a < b);
-            ids.dedup();
-            ids
-        };
         let placements = intern_all(
             decode::string_list(obj, "placements", at)?,
             &mut names.placements,

@@ -1,14 +1,11 @@
 //! Reading an offer straight from the model's text (the `streaming-load` path of `model/read.rs`), checked
 //! as [`Offer::decode`] checks a parsed one.
 
-use super::{is_currency_code, Offer, OfferContext, OfferKind, MAX_TEXT};
-use crate::condition::Condition;
-use crate::condition::Mode;
+use super::{condition_of, currency_or, intern_all, is_date_only, kind_of, window_end};
+use super::{Offer, OfferContext, MAX_TEXT};
 use crate::decode::{At, Field, FieldError, Shape};
-use crate::intern::Interner;
 use crate::json::{Kind, Reader};
 use crate::request::ReadError;
-use crate::time::SECONDS_PER_DAY;
 use std::borrow::Cow;
 
 /// The [`Shape`] of each field of [`OFFER_FIELDS`], in the same order.
@@ -127,13 +124,7 @@ impl Offer {
             return Err(at.key("id").error("must be 1 to 256 characters"));
         }
         let kind_name = field("kind").required_str("kind", at)?;
-        let kind = OfferKind::parse(kind_name).ok_or_else(|| {
-            let names: Vec<_> = OfferKind::ALL.iter().map(|k| k.name()).collect();
-            at.key("kind").error(format!(
-                "unknown kind \"{kind_name}\" (expected one of: {})",
-                names.join(", ")
-            ))
-        })?;
+        let kind = kind_of(kind_name, at)?;
         let price = field("price")
             .optional_non_negative("price", at)?
             .unwrap_or(0.0);
@@ -143,64 +134,43 @@ impl Offer {
         let lever = field("lever")
             .optional_non_negative("lever", at)?
             .unwrap_or(1.0);
-        let currency = match field("currency").optional_str("currency", at)? {
-            Some(code) if is_currency_code(code) => code.to_owned(),
-            Some(code) => {
-                return Err(at.key("currency").error(format!(
-                    "must be a three-letter ISO 4217 code, found \"{code}\""
-                )))
-            }
-            None => context.default_currency.to_owned(),
-        };
+        let currency = currency_or(
+            field("currency").optional_str("currency", at)?,
+            context.default_currency,
+            at,
+        )?;
         let starts = field("startDate").optional_instant("startDate", at)?;
-        // A date-only end means "through that day", so the window closes at the next midnight.
         let end_field = field("endDate");
-        let ends = match end_field.optional_str("endDate", at)? {
-            Some(text) if text.len() == 10 => end_field
-                .optional_instant("endDate", at)?
-                .map(|t| t + SECONDS_PER_DAY),
-            _ => end_field.optional_instant("endDate", at)?,
-        };
-        if let (Some(s), Some(e)) = (starts, ends) {
-            if e <= s {
-                return Err(at.key("endDate").error("must be after startDate"));
-            }
-        }
+        let end_is_date = is_date_only(end_field.optional_str("endDate", at)?);
+        let ends = end_field.optional_instant("endDate", at)?;
+        let ends = window_end(starts, ends, end_is_date, at)?;
         let condition = match field("condition") {
-            Field::Tree(c) => Condition::compile(c, Mode::Strict, context.keys, context.groups)
-                .map_err(|e| {
-                    let base = at.key("condition").render();
-                    let path = if e.path.is_empty() {
-                        base
-                    } else {
-                        format!("{base}.{}", e.path)
-                    };
-                    FieldError {
-                        path,
-                        message: e.message,
-                    }
-                })?,
-            _ => Condition::always(),
+            Field::Tree(c) => Some(c),
+            _ => None,
         };
+        let condition = condition_of(condition, context.keys, context.groups, at)?;
         let category = text("category")?;
         let product_id = text("productId")?;
-        let intern_all = |list: &[Cow<'_, str>], interner: &mut Interner| -> Vec<u32> {
-            let mut ids: Vec<u32> = list.iter().map(|p| interner.intern(p)).collect();
-            crate::sort::sort_by(&mut ids, |a, b| a < b);
-            ids.dedup();
-            ids
-        };
         let names = &mut *context.names;
         let placements = intern_all(
-            field("placements").string_list(list, "placements", at)?,
+            field("placements")
+                .string_list(list, "placements", at)?
+                .iter()
+                .map(|p| p.as_ref()),
             &mut names.placements,
         );
         let requires = intern_all(
-            field("requires").string_list(list, "requires", at)?,
+            field("requires")
+                .string_list(list, "requires", at)?
+                .iter()
+                .map(|p| p.as_ref()),
             &mut names.products,
         );
         let excludes = intern_all(
-            field("excludes").string_list(list, "excludes", at)?,
+            field("excludes")
+                .string_list(list, "excludes", at)?
+                .iter()
+                .map(|p| p.as_ref()),
             &mut names.products,
         );
         Ok(Offer {
