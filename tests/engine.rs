@@ -10,13 +10,8 @@
 use nextoffer::json::{self, Value};
 use nextoffer::{ContactEvent, Engine, LearnedState};
 
-fn coffee_shop() -> String {
-    std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/spec/models/coffee-shop.json"
-    ))
-    .unwrap()
-}
+mod support;
+use support::coffee_shop;
 
 fn model_with_offer(offer: &str) -> String {
     format!(r#"{{"offers":[{offer}]}}"#)

@@ -11,13 +11,8 @@
 use nextoffer::json::{self, Object, Value};
 use nextoffer::{Engine, Model};
 
-fn coffee_shop() -> String {
-    std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/spec/models/coffee-shop.json"
-    ))
-    .unwrap()
-}
+mod support;
+use support::coffee_shop;
 
 fn error(model: &str) -> (String, String) {
     let err = Engine::from_json(model).unwrap_err();

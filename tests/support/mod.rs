@@ -1,4 +1,5 @@
-//! Helpers shared by the command-line tests: run the built `nextoffer` binary, write input files.
+//! Helpers shared by the integration tests: run the built `nextoffer` binary, write input files, read the
+//! spec's models.
 #![allow(clippy::unwrap_used, dead_code)]
 
 use std::process::Command;
@@ -22,4 +23,13 @@ pub fn write_temp(name: &str, text: &str) -> String {
     let path = std::env::temp_dir().join(format!("nextoffer-cli-{}-{name}", std::process::id()));
     std::fs::write(&path, text).unwrap();
     path.to_string_lossy().into_owned()
+}
+
+/// The text of the spec's coffee-shop model (`tests/spec/models/coffee-shop.json`).
+pub fn coffee_shop() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/spec/models/coffee-shop.json"
+    ))
+    .unwrap()
 }
