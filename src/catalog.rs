@@ -315,7 +315,7 @@ impl Offer {
     }
 
     /// Writes the display fields of the offer, as a renderer needs them (absent optional fields are omitted).
-    pub(crate) fn write_display_fields(&self, w: &mut crate::json::Writer) {
+    pub(crate) fn write_display_fields<S: crate::tape::Sink>(&self, w: &mut S) {
         let fields: [(&str, Option<&str>); 6] = [
             ("id", Some(&self.id)),
             ("title", Some(&self.title)),

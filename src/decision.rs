@@ -205,7 +205,7 @@ fn write_ranked<S: Sink>(w: &mut S, r: &RankedOffer<'_>) {
     w.begin_object();
     w.key("rank");
     w.number(r.rank as f64);
-    w.offer_fields(r.offer);
+    r.offer.write_display_fields(w);
     w.key("score");
     w.number(r.score);
     w.key("factors");

@@ -10,7 +10,6 @@
 //! [`Sink`] is what a decision is written into: the JSON [`Writer`] or a [`Tape`]. Both receive the same calls,
 //! so the two forms cannot drift apart.
 
-use crate::catalog::Offer;
 use crate::json::Writer;
 
 /// Where a decision's JSON form is written: text or tape.
@@ -30,8 +29,6 @@ pub(crate) trait Sink {
     fn string(&mut self, s: &str);
     /// A number value (`null` when not finite, as `JSON.stringify` writes it).
     fn number(&mut self, n: f64);
-    /// The display fields of an offer, as a renderer needs them.
-    fn offer_fields(&mut self, offer: &Offer);
 }
 
 impl Sink for Writer {
@@ -55,9 +52,6 @@ impl Sink for Writer {
     }
     fn number(&mut self, n: f64) {
         Writer::number(self, n);
-    }
-    fn offer_fields(&mut self, offer: &Offer) {
-        offer.write_display_fields(self);
     }
 }
 
@@ -177,38 +171,6 @@ impl Sink for Tape {
             self.ops.push(op::NUMBER);
         } else {
             self.ops.push(op::NULL);
-        }
-    }
-    fn offer_fields(&mut self, offer: &Offer) {
-        // The same fields in the same order as `Offer::write_display_fields` (a test compares the two forms
-        // over every golden decision).
-        self.key("id");
-        self.string(&offer.id);
-        self.key("title");
-        self.string(&offer.title);
-        self.key("description");
-        self.string(&offer.description);
-        self.key("kind");
-        self.string(offer.kind.name());
-        if let Some(category) = &offer.category {
-            self.key("category");
-            self.string(category);
-        }
-        if let Some(product) = &offer.product_id {
-            self.key("productId");
-            self.string(product);
-        }
-        self.key("price");
-        self.number(offer.price);
-        self.key("currency");
-        self.string(&offer.currency);
-        if let Some(image) = &offer.image {
-            self.key("image");
-            self.string(image);
-        }
-        if let Some(link) = &offer.link {
-            self.key("link");
-            self.string(link);
         }
     }
 }
