@@ -9,36 +9,44 @@
 //! UTF-16 unit at a time in JavaScript; the browser build keeps the conversion (the encoder's path costs it
 //! about 560 B gzipped).
 
-#[cfg(feature = "fast-boundary")]
-use js_sys::Uint8Array;
 use js_sys::{Error as JsError, JsString, Reflect, JSON};
 #[cfg(feature = "fast-boundary")]
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 #[cfg(feature = "fast-boundary")]
-#[wasm_bindgen]
+#[wasm_bindgen(inline_js = r#"
+const encoder = new TextEncoder();
+export function encodeAll(text, into) {
+  const { read, written } = encoder.encodeInto(text, into);
+  return read === text.length ? written : -1;
+}
+"#)]
 extern "C" {
-    /// The host's `TextEncoder` (browsers, Node, workerd all have one).
-    type TextEncoder;
-
-    #[wasm_bindgen(constructor)]
-    fn new() -> TextEncoder;
-
-    /// UTF-8 bytes of a string, lone surrogates replaced by U+FFFD (as wasm-bindgen's own conversion does).
-    #[wasm_bindgen(method)]
-    fn encode(this: &TextEncoder, text: &JsString) -> Uint8Array;
+    /// Writes `text` as UTF-8 (lone surrogates as U+FFFD) into `into`, a view of Wasm memory: the bytes
+    /// written, or -1 if they did not all fit.
+    #[wasm_bindgen(js_name = encodeAll)]
+    fn encode_all(text: &JsString, into: &mut [u8]) -> f64;
 }
 
 #[cfg(feature = "fast-boundary")]
-/// A JavaScript string as a Rust `String`: `TextEncoder.encode` (native, one pass) and one bulk copy into Wasm
-/// memory. wasm-bindgen's `as_string` copies in a JavaScript loop, a character at a time: for the bench's
-/// 17 KB decide request (Node 20, same process, interleaved) that loop took about 50 us where `encode` and the
-/// copy take about 6 us, and a 257 KB model text pays it sixteen times over.
+/// A JavaScript string as a Rust `String`: the host's `TextEncoder.encodeInto` writes it straight into a
+/// buffer in Wasm memory (native, one pass, no copy). wasm-bindgen's `as_string` copies in a JavaScript loop,
+/// a character at a time: for the bench's 17 KB decide request that loop took about 50 us where encoding
+/// takes about 6 us. `TextEncoder.encode` and a copy of its result, the previous way here, cost the
+/// 257 KB bench model text about 0.8 ms more than `Engine.fromBytes` of the same bytes; `encodeInto` about
+/// as much as `fromBytes` (www/bench/decide.mjs).
 pub fn utf8(text: &JsString) -> Result<String, JsValue> {
-    // A fresh encoder per call (a fraction of a microsecond): a `thread_local!` one costs the browser build
-    // its lazy-initialisation and destructor code.
-    let bytes = TextEncoder::new().encode(text).to_vec();
+    // One byte per UTF-16 unit fits ASCII text, the usual JSON; otherwise three do (a surrogate pair, two
+    // units, is four bytes; any other unit at most three), so a second try always fits.
+    let units = text.length() as usize;
+    let mut bytes = vec![0u8; units];
+    let mut written = encode_all(text, &mut bytes);
+    if written < 0.0 {
+        bytes = vec![0u8; units.saturating_mul(3)];
+        written = encode_all(text, &mut bytes);
+    }
+    bytes.truncate(written.max(0.0) as usize);
     // TextEncoder only writes UTF-8; the check costs a pass over bytes already in cache.
     String::from_utf8(bytes).map_err(|_| error("invalid-json", "", "text: is not UTF-8"))
 }
