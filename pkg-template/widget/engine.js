@@ -5,6 +5,8 @@
 // build imports `../web/nextoffer.js` next to it in the package (bundlers follow that import and its .wasm);
 // the script-tag build points the loader at the same file next to its own URL (`setEngineLoader`).
 
+import { warmPriceFormats } from "./text.js";
+
 /** @typedef {typeof import("nextoffer/web")} EngineModule */
 /** @typedef {import("nextoffer/web").Engine} Engine */
 /** @typedef {import("nextoffer/web").Model} Model */
@@ -161,7 +163,9 @@ export function dropEngine(model) {
  */
 async function load(model) {
   const modelSource = typeof model === "string" ? fetchModel(model) : Promise.resolve(model);
-  const [mod, source] = await Promise.all([engineModule(), modelSource]);
+  const module = engineModule();
+  warmPriceFormats();
+  const [mod, source] = await Promise.all([module, modelSource]);
   try {
     const engine = source instanceof Uint8Array ? mod.Engine.fromBytes(source) : new mod.Engine(source);
     return { engine, contacts: [], storeKey: null, store: null, pending: [], emptyState: null };
