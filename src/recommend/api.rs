@@ -8,14 +8,15 @@
 
 use super::api_input::{
     build_options, events_csv, events_json, ladder_options, rules_options, suggest_request,
-    EventRow,
+    BuildOptions, EventRow,
 };
-use super::baskets::Baskets;
+use super::baskets::{Baskets, BasketsBuilder};
 use super::error::RecommendError;
 use super::fpgrowth::{frequent_itemsets, FpGrowthOptions};
 use super::ladder::Ladders;
 use super::lift::LiftTable;
-use super::orders::OrderRows;
+use super::order_columns::OrderColumns;
+use super::orders::{Line, OrderRows};
 use super::reason::Reason;
 use super::recommender::Recommender;
 use super::rules::{RuleOptions, RuleSet};
@@ -70,6 +71,40 @@ impl RecommenderApi {
         let o = build_options(options)?;
         let baskets = Baskets::from_lines(rows.lines(), o.basket)
             .map_err(|e| ApiError::core("invalid-orders", &e))?;
+        Self::from_baskets(baskets, &o)
+    }
+
+    /// Builds from rows that `read` hands over one at a time, straight into the basket builder: no owned
+    /// copy of the rows (a `String` per id, about a quarter of the instructions of a CSV build on
+    /// MovieLens). Errors come in the order of [`RecommenderApi::from_orders`] on rows read first: a bad
+    /// row, then a bad option, then a basket that cannot be built.
+    fn streamed(
+        options: Option<&Value>,
+        read: impl FnOnce(&mut dyn FnMut(&Line<'_>)) -> Result<(), RecommendError>,
+    ) -> Result<Self, ApiError> {
+        let invalid_orders = |e: RecommendError| ApiError::core("invalid-orders", &e);
+        let o = match build_options(options) {
+            Ok(o) => o,
+            Err(e) => {
+                read(&mut |_| {}).map_err(invalid_orders)?;
+                return Err(e);
+            }
+        };
+        let mut builder = BasketsBuilder::new(o.basket);
+        let mut failed = None;
+        read(&mut |line| {
+            if failed.is_none() {
+                failed = builder.push(&line.order_line()).err();
+            }
+        })
+        .map_err(invalid_orders)?;
+        if let Some(e) = failed {
+            return Err(invalid_orders(e));
+        }
+        Self::from_baskets(builder.finish().map_err(invalid_orders)?, &o)
+    }
+
+    fn from_baskets(baskets: Baskets, o: &BuildOptions) -> Result<Self, ApiError> {
         let invalid = |e: RecommendError| ApiError::core("invalid-options", &e);
         let mut rec = Recommender::build(&baskets, &o.recommender).map_err(invalid)?;
         if !o.segments.is_empty() {
@@ -93,12 +128,23 @@ impl RecommenderApi {
 
     /// Builds from CSV text or a JSON array of orders.
     pub fn from_orders_input(orders: Input<'_>, options: Option<&Value>) -> Result<Self, ApiError> {
-        let rows = match orders {
-            Input::Csv(text) => OrderRows::from_csv(text),
-            Input::Json(value) => OrderRows::from_json(value),
+        match orders {
+            Input::Csv(text) => Self::streamed(options, |each| OrderRows::read_csv(text, each)),
+            Input::Json(value) => {
+                let rows = OrderRows::from_json(value)
+                    .map_err(|e| ApiError::core("invalid-orders", &e))?;
+                Self::from_orders(&rows, options)
+            }
         }
-        .map_err(|e| ApiError::core("invalid-orders", &e))?;
-        Self::from_orders(&rows, options)
+    }
+
+    /// [`RecommenderApi::from_orders_input`] for order objects as columns (what the Wasm binding's walk of
+    /// an array of order objects hands over): the same rows, options and errors as from their JSON text.
+    pub fn from_order_columns(
+        columns: &OrderColumns,
+        options: Option<&Value>,
+    ) -> Result<Self, ApiError> {
+        Self::streamed(options, |each| columns.read(each))
     }
 
     /// [`RecommenderApi::from_orders_input`] for the JSON text of an array of order objects (what the Wasm

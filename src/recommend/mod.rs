@@ -14,7 +14,8 @@
 //!   leverage, conviction), with "frequently bought together" lookups for a cart.
 //! - Upsell [`Ladders`]: the next tier up within a category, in a price-jump band, margin-aware; [`suggest`]
 //!   ranks them with the recommender's items, each with its [`Source`] (cross-sell, upsell, affinity, popular).
-//! - [`OrderRows`]: orders from CSV text or JSON order objects (the Wasm binding's input).
+//! - [`OrderRows`]: orders from CSV text or JSON order objects (the Wasm binding's input); [`OrderColumns`]:
+//!   order objects as the binding's walk hands them over.
 //! - [`category_affinity`]: category or brand affinity with recency decay.
 //! - Bandits: Beta-Bernoulli Thompson sampling ([`ThompsonBandit`]) and a linear contextual bandit
 //!   ([`LinearBandit`], LinUCB and linear Thompson sampling), seeded by [`Rng`], with state export, import
@@ -57,6 +58,7 @@ mod lift;
 mod linear;
 pub(crate) mod math;
 mod model_format;
+mod order_columns;
 mod orders;
 mod ranking;
 mod reason;
@@ -84,6 +86,7 @@ pub use lift::{
 };
 pub use linear::{FeatureSpace, LinearBandit};
 pub use model_format::FORMAT_VERSION;
+pub use order_columns::{OrderColumns, NO_VALUE, NUMBER, ORDER_FIELDS};
 pub use orders::OrderRows;
 pub use reason::Reason;
 pub use recommender::{

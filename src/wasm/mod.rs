@@ -12,6 +12,8 @@ mod convert;
 mod insight;
 #[cfg(feature = "fast-boundary")]
 mod objects;
+#[cfg(feature = "insight-wasm")]
+mod order_columns;
 #[cfg(feature = "preload")]
 mod preload;
 #[cfg(feature = "insight-wasm")]

@@ -11,6 +11,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::{error, from_json, json_text};
+use super::order_columns::order_columns;
 use crate::json::Value;
 use crate::recommend::api::{lift as lift_report, ApiError, Input, RecommenderApi};
 
@@ -251,10 +252,12 @@ impl WasmRecommender {
             RecommenderApi::from_orders_input(Input::Csv(&csv), options.as_ref())
         } else if orders.is_undefined() || orders.is_null() {
             RecommenderApi::from_orders_input(Input::Json(&Value::Null), options.as_ref())
+        } else if let Some(columns) = order_columns(orders)? {
+            RecommenderApi::from_order_columns(&columns, options.as_ref())
         } else {
-            // Order objects cross as JSON text, read row by row without a tree (the JSON tree of MovieLens'
-            // 55,375 orders was most of this path's cost); text that does not parse takes the tree path,
-            // which reports it as before.
+            // Order objects the walk leaves to the text cross as JSON text, read row by row without a tree
+            // (the JSON tree of MovieLens' 55,375 orders was most of this path's cost); text that does not
+            // parse takes the tree path, which reports it as before.
             let text = json_text(orders, "orders")?;
             match RecommenderApi::from_orders_json_text(&text, options.as_ref()) {
                 Some(built) => built,
