@@ -19,6 +19,11 @@
 //   interval. The run now waits for the mark with a bare DevTools `Runtime.evaluate` of a PerformanceObserver,
 //   and reads everything else only after the render.
 //
+// The dev server runs in a process of its own, as under `make run` (this file started again with --serve), not
+// in the bench's process: there, every response waited its turn on the event loop that also takes in the
+// DevTools protocol's messages of the page being measured (a few hundred per page load), which added 7% to the
+// median first render (15 interleaved pairs, same tree, on a busy 2-core machine).
+//
 // The floor: what Chromium costs before any widget could render. In the same iterations, interleaved with the
 // widget's runs and by the same method (a fresh context, the settle, a navigation on localhost), the bench
 // loads a blank HTML page and the shop's product page without the widget (the same HTML less the widget's
@@ -27,7 +32,7 @@
 //
 //   node www/bench/widget.mjs [bench-out]   (writes bench-out/widget.json; `make build` first)
 
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,29 +94,54 @@ function gzipBytes(file) {
   }
 }
 
-const { server, baseUrl } = await startDevServer();
-// The floor's two pages, answered by this process before the dev server's handler sees the request: the shop
-// page under /shop/ (its relative URLs and its strict Content-Security-Policy, as the dev server sends it).
-const floorPages = new Map([
-  ["/floor-blank.html", { html: BLANK_HTML, headers: {} }],
-  [
-    "/shop/floor-no-widget.html",
-    {
-      html: withoutWidget(readFileSync(join(root, "www/shop/product.html"), "utf8")),
-      headers: { "content-security-policy": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" },
-    },
-  ],
-]);
-const [devHandler] = /** @type {((req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void)[]} */ (
-  server.listeners("request")
-);
-server.removeAllListeners("request");
-server.on("request", (req, res) => {
-  const floor = floorPages.get(new URL(req.url ?? "/", "http://localhost").pathname);
-  if (!floor) return devHandler(req, res);
-  res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...floor.headers });
-  res.end(floor.html);
+/**
+ * The dev server with the floor's two pages, answered before the dev server's handler sees the request: the shop
+ * page under /shop/ (its relative URLs and its strict Content-Security-Policy, as the dev server sends it).
+ * Run by the bench's child process (--serve), which prints the base URL and serves until the bench ends.
+ */
+async function serveWithFloor() {
+  const { server, baseUrl } = await startDevServer();
+  const floorPages = new Map([
+    ["/floor-blank.html", { html: BLANK_HTML, headers: {} }],
+    [
+      "/shop/floor-no-widget.html",
+      {
+        html: withoutWidget(readFileSync(join(root, "www/shop/product.html"), "utf8")),
+        headers: { "content-security-policy": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" },
+      },
+    ],
+  ]);
+  const [devHandler] = /** @type {((req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void)[]} */ (
+    server.listeners("request")
+  );
+  server.removeAllListeners("request");
+  server.on("request", (req, res) => {
+    const floor = floorPages.get(new URL(req.url ?? "/", "http://localhost").pathname);
+    if (!floor) return devHandler(req, res);
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...floor.headers });
+    res.end(floor.html);
+  });
+  console.log(baseUrl);
+}
+
+if (process.argv[2] === "--serve") {
+  await serveWithFloor();
+  // Serves until the bench closes this process's stdin: by killing it at the end, or by exiting in any way.
+  process.stdin.resume();
+  process.stdin.on("close", () => process.exit(0));
+  await new Promise(() => {});
+}
+
+const serverProcess = spawn(process.execPath, [fileURLToPath(import.meta.url), "--serve"], { stdio: ["pipe", "pipe", "inherit"] });
+const baseUrl = await new Promise((resolve, reject) => {
+  let out = "";
+  serverProcess.stdout.on("data", (chunk) => {
+    out += chunk;
+    if (out.includes("\n")) resolve(out.trim());
+  });
+  serverProcess.once("exit", (code) => reject(new Error(`the bench's dev server exited with ${code}`)));
 });
+const server = { close: () => serverProcess.kill() };
 const browser = await launchChromium();
 const chromiumVersion = browser.version();
 const url = `${baseUrl}/shop/product.html?id=grinder-pro`;
