@@ -10,7 +10,12 @@ sides are seen to do the same work:
     mlxtend_ml100k_fpgrowth_rules_s005_c05: 91234.5 ms
 Needs the venv from tests/validate/recommend_peers.requirements.txt and the data from `make data`.
 
-Usage: python www/bench/recommend_peer.py [--runs N] [--skip-rules]
+With `--serve-fits`, it prepares implicit's matrix, fits twice (warm-up), prints `ready THREADS` and then, for
+each line `N` read from standard input, fits N times and prints the N times in ms on one line: the Wasm bench
+(www/bench/recommend_wasm.mjs) alternates rounds of its own builds with rounds of these fits, so that both
+figures of the ratio come from the same minutes of a shared machine.
+
+Usage: python www/bench/recommend_peer.py [--runs N] [--skip-rules] [--serve-fits]
 """
 import os
 import statistics
@@ -53,20 +58,50 @@ def openmp_threads():
     return os.cpu_count() or 1
 
 
+def liked_matrix():
+    """Users (rows) by the items they rated 4 or more (columns), as a boolean DataFrame."""
+    ratings = pd.read_csv(INTER, sep="\t")
+    ratings.columns = ["user", "item", "rating", "timestamp"]
+    liked = ratings[ratings["rating"] >= 4]
+    return pd.crosstab(liked["user"], liked["item"]).astype(bool)
+
+
+def cosine_fit(user_items):
+    """implicit's CosineRecommender with 20 neighbours besides the item itself, fitted."""
+    from implicit.nearest_neighbours import CosineRecommender
+
+    model = CosineRecommender(K=21)
+    model.fit(user_items, show_progress=False)
+    return model
+
+
+def serve_fits():
+    user_items = sparse.csr_matrix(liked_matrix().to_numpy(dtype="float64"))
+    model = cosine_fit(user_items)
+    cosine_fit(user_items)
+    print(f"ready {model.num_threads or openmp_threads()}", flush=True)
+    for line in sys.stdin:
+        times = []
+        for _ in range(int(line)):
+            start = time.perf_counter()
+            cosine_fit(user_items)
+            times.append((time.perf_counter() - start) * 1e3)
+        print(" ".join(f"{t:.4f}" for t in times), flush=True)
+    return 0
+
+
 def main():
+    if "--serve-fits" in sys.argv:
+        return serve_fits()
     runs = 5
     if "--runs" in sys.argv:
         runs = int(sys.argv[sys.argv.index("--runs") + 1])
     if not os.path.exists(INTER):
         print(f"{INTER} is missing: run `make data` first", file=sys.stderr)
         return 1
-    from implicit.nearest_neighbours import CosineRecommender
     from mlxtend.frequent_patterns import association_rules, fpgrowth
 
-    ratings = pd.read_csv(INTER, sep="\t")
-    ratings.columns = ["user", "item", "rating", "timestamp"]
-    liked = ratings[ratings["rating"] >= 4]
-    matrix = pd.crosstab(liked["user"], liked["item"]).astype(bool)
+    matrix = liked_matrix()
     print(f"mlxtend_ml100k_baskets: {matrix.shape[0]} baskets")
 
     fp = timed(lambda: fpgrowth(matrix, min_support=MIN_SUPPORT), max(1, runs // 2))
@@ -84,9 +119,7 @@ def main():
     user_items = sparse.csr_matrix(matrix.to_numpy(dtype="float64"))
 
     def fit():
-        model = CosineRecommender(K=21)
-        model.fit(user_items, show_progress=False)
-        return model
+        return cosine_fit(user_items)
 
     model = fit()
     print(f"implicit_ml100k_item_top20_entries: {model.similarity.nnz - model.similarity.diagonal().astype(bool).sum()} neighbours")

@@ -7,7 +7,12 @@
 // - item-item cosine top-20 neighbours of every item: `Recommender.fromOrders(orders, { basket: "customer",
 //   neighbours: 20 })`, which also reads the 55,375 order objects and builds the baskets, against implicit's
 //   CosineRecommender(K=21).fit on a prepared matrix (target at most 3x slower); and the same build from the
-//   orders as CSV text (`fromOrders(csvText, ...)`, the dashboard Worker's input), with the same neighbours;
+//   orders as CSV text (`fromOrders(csvText, ...)`, the dashboard Worker's input), with the same neighbours.
+//   The fits run here too, in rounds alternating with the Wasm builds (`recommend_peer.py --serve-fits` in the
+//   venv): on a shared machine a figure taken minutes apart can move by half (the last `make bench` had the CSV
+//   build at 78 ms, reruns minutes later 42-45 ms, implicit's 2-thread fit having been timed earlier still),
+//   so the ratios use the fits of the same minutes. Both sides: warm-up runs first, then the median of 3 x
+//   `runs` samples each (every sample one whole build or one whole fit), all figures printed;
 // - `rec.recommend({ cart, limit: 10 })` for one customer with a 5-item cart over a 10,000-item model built from
 //   200,000 synthetic orders (median of 20,000 calls, JSON in and out; target at most 100 us), without the upsell
 //   ladders as the native bench, then with them.
@@ -16,8 +21,10 @@
 //   node www/bench/recommend_wasm.mjs [benchDir] [--runs N]
 // Needs `make build` and `make data`.
 
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { Recommender } from "nextoffer/insight";
 
 const args = process.argv.slice(2);
@@ -85,10 +92,68 @@ if (movielens) {
   }
   fromCsv.free();
   rec.free();
-  figures.neighbours = timed(runs * 2, () => build().free());
-  console.log(`wasm_ml100k_item_top20_from_orders: ${figures.neighbours.toFixed(2)} ms (order objects, baskets, neighbours)`);
-  figures.neighboursCsv = timed(runs * 2, () => buildCsv().free());
-  console.log(`wasm_ml100k_item_top20_from_csv: ${figures.neighboursCsv.toFixed(2)} ms (orders CSV text, baskets, neighbours)`);
+  const peer = await implicitFits();
+  const samples = { objects: [], csv: [], implicit: [] };
+  const sample = (list, fn) => {
+    const start = performance.now();
+    fn();
+    list.push(performance.now() - start);
+  };
+  build().free();
+  buildCsv().free();
+  // Rounds of a few builds of each kind and as many fits, so that a busy minute hits both sides alike.
+  for (let round = 0; round < runs; round++) {
+    for (let i = 0; i < 3; i++) sample(samples.objects, () => build().free());
+    for (let i = 0; i < 3; i++) sample(samples.csv, () => buildCsv().free());
+    if (peer) {
+      // A moment for V8's background work after the builds (sweeping, compiling): implicit's two OpenMP
+      // threads on a two-core machine slow down by half when a third thread is runnable.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      samples.implicit.push(...(await peer.fit(3)));
+    }
+  }
+  peer?.close();
+  figures.neighbours = median(samples.objects);
+  figures.neighboursCsv = median(samples.csv);
+  const n = samples.objects.length;
+  console.log(`wasm_ml100k_item_top20_from_orders: ${figures.neighbours.toFixed(2)} ms (order objects, baskets, neighbours; median of ${n})`);
+  console.log(`wasm_ml100k_item_top20_from_csv: ${figures.neighboursCsv.toFixed(2)} ms (orders CSV text, baskets, neighbours; median of ${n})`);
+  if (peer) {
+    figures.implicitHere = median(samples.implicit);
+    console.log(
+      `implicit_ml100k_item_top20_alternating: ${figures.implicitHere.toFixed(2)} ms (median of ${samples.implicit.length} fits, ${peer.threads} threads, in rounds alternating with the builds above)`,
+    );
+  }
+}
+
+/**
+ * implicit's fit served by `recommend_peer.py --serve-fits` in the venv: `fit(n)` resolves to n times in ms.
+ * Null (and the ratios use bench-out/recommend_peer.txt) when the venv or the peer cannot be started.
+ */
+async function implicitFits() {
+  const python = new URL("../../.venv/bin/python", import.meta.url);
+  if (!existsSync(python)) return null;
+  const child = spawn(python.pathname, [new URL("recommend_peer.py", import.meta.url).pathname, "--serve-fits"], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => (await lines.next()).value ?? "";
+  const ready = await Promise.race([next(), new Promise((resolve) => child.once("error", () => resolve("")))]);
+  if (!ready.startsWith("ready ")) {
+    console.error("recommend_wasm: implicit's fits could not be served; the ratios use the peer's figure of its own run");
+    child.kill();
+    return null;
+  }
+  return {
+    threads: Number(ready.slice(6)),
+    async fit(n) {
+      child.stdin.write(`${n}\n`);
+      return (await next()).split(" ").map(Number);
+    },
+    close() {
+      child.stdin.end();
+    },
+  };
 }
 
 // A 10,000-item shop like benches/recommend.rs: 200,000 orders of 2 to 8 items drawn around skewed themes,
@@ -148,12 +213,15 @@ const peerFigure = (name) => {
   return m ? Number(m[1]) : null;
 };
 const mlxtend = peerFigure("mlxtend_ml100k_fpgrowth_rules_s005_c05");
-const implicit = peerFigure("implicit_ml100k_item_top20");
+// The fits timed alternating with the builds when they could be; else the peer's own run.
+const implicit = figures.implicitHere ?? peerFigure("implicit_ml100k_item_top20");
+const of = figures.implicitHere ? "the alternating fits" : "recommend_peer.txt";
 if (mlxtend && figures.rules) {
   console.log(`wasm_rules_vs_mlxtend: ${(mlxtend / figures.rules).toFixed(1)} x faster (target 5 x)`);
 }
 if (implicit && figures.neighbours) {
-  console.log(`wasm_neighbours_vs_implicit: ${(figures.neighbours / implicit).toFixed(2)} x the time of implicit's fit (target at most 3 x)`);
-  console.log(`wasm_neighbours_csv_vs_implicit: ${(figures.neighboursCsv / implicit).toFixed(2)} x the time of implicit's fit, from CSV text (target at most 3 x)`);
+  console.log(`wasm_neighbours_vs_implicit: ${(figures.neighbours / implicit).toFixed(2)} x the time of implicit's fit (${of}; target at most 3 x)`);
+  console.log(`wasm_neighbours_csv_vs_implicit: ${(figures.neighboursCsv / implicit).toFixed(2)} x the time of implicit's fit, from CSV text (${of}; target at most 3 x)`);
 }
-if (!mlxtend || !implicit) console.error(`recommend_wasm: peer figures missing in ${peerFile}; ratios not printed`);
+if (!mlxtend) console.error(`recommend_wasm: mlxtend's figure missing in ${peerFile}; its ratio not printed`);
+if (!implicit) console.error(`recommend_wasm: implicit's figure missing (no venv, no ${peerFile}); its ratios not printed`);
