@@ -23,21 +23,23 @@ pub const NO_VALUE: u32 = u32::MAX;
 /// The flag of a field holding a number: `NUMBER | k` is the `k`-th number. Other values are name indexes.
 pub const NUMBER: u32 = 1 << 31;
 
-/// The column of an order object's key, as [`row_from`] asks for it. The snake_case keys have none: the
-/// walk resolved each pair to the one JSON.stringify would have kept (a camelCase key, even `null`,
-/// hides its twin), and the paths of the messages a resolved value can cause name the camelCase key.
-fn column(key: &str) -> Option<usize> {
-    Some(match key {
-        "customerId" => 0,
-        "date" => 1,
-        "productId" => 2,
-        "orderId" => 3,
-        "quantity" => 4,
-        "amount" => 5,
-        "category" => 6,
-        _ => return None,
-    })
-}
+/// The column of each order object key, by its index in the JSON readers' key list (`customerId`,
+/// `customer_id`, `date`, `productId`, `product_id`, `orderId`, `order_id`, `quantity`, `amount`,
+/// `category`). The snake_case keys have none: the walk resolved each pair to the one JSON.stringify would
+/// have kept (a camelCase key, even `null`, hides its twin), and the paths of the messages a resolved
+/// value can cause name the camelCase key.
+const COLUMNS: [Option<usize>; 10] = [
+    Some(0),
+    None,
+    Some(1),
+    Some(2),
+    None,
+    Some(3),
+    None,
+    Some(4),
+    Some(5),
+    Some(6),
+];
 
 /// Order rows as columns (see the module docs).
 ///
@@ -163,7 +165,9 @@ impl OrderColumns {
     pub(super) fn read(&self, each: &mut dyn FnMut(&Line<'_>)) -> Result<(), RecommendError> {
         let mut days = Days::default();
         for (i, row) in self.refs.chunks_exact(ORDER_FIELDS).enumerate() {
-            let line = row_from(i, &mut days, |key| self.field(*row.get(column(key)?)?))?;
+            let line = row_from(i, &mut days, |key| {
+                self.field(*row.get((*COLUMNS.get(key)?)?)?)
+            })?;
             each(&line);
         }
         Ok(())
