@@ -165,12 +165,53 @@ impl OrderColumns {
     pub(super) fn read(&self, each: &mut dyn FnMut(&Line<'_>)) -> Result<(), RecommendError> {
         let mut days = Days::default();
         for (i, row) in self.refs.chunks_exact(ORDER_FIELDS).enumerate() {
-            let line = row_from(i, &mut days, |key| {
-                self.field(*row.get((*COLUMNS.get(key)?)?)?)
-            })?;
+            let line = match self.plain(row, &mut days) {
+                Some(line) => line,
+                None => row_from(i, &mut days, |key| {
+                    self.field(*row.get((*COLUMNS.get(key)?)?)?)
+                })?,
+            };
             each(&line);
         }
         Ok(())
+    }
+
+    /// The usual row read directly: ids, date, order and category non-empty names (or absent where
+    /// optional), a date that parses, quantity and amount numbers (or absent). That is the line
+    /// [`row_from`] gives for it; any other row (an empty or numeric id, a numeric text, a bad date) is
+    /// left to [`row_from`], which reads it or names its error. Skipping the generic lookups of every key
+    /// saved about a tenth of the Wasm build from MovieLens' order objects.
+    fn plain<'a>(&'a self, row: &[u32], days: &mut Days) -> Option<Line<'a>> {
+        let &[customer, date, product, order, quantity, amount, category] = row else {
+            return None;
+        };
+        let name = |r: u32| {
+            if r & NUMBER == 0 {
+                self.name(r as usize).filter(|s| !s.is_empty())
+            } else {
+                None
+            }
+        };
+        let optional_name = |r: u32| match r {
+            NO_VALUE => Some(None),
+            r => name(r).map(|s| Some(Cow::Borrowed(s))),
+        };
+        let optional_number = |r: u32| match r {
+            NO_VALUE => Some(None),
+            r if r & NUMBER != 0 => self.numbers.get((r & !NUMBER) as usize).map(|&n| Some(n)),
+            _ => None,
+        };
+        let customer = name(customer)?;
+        let day = days.of(name(date)?)?;
+        Some(Line {
+            customer: Cow::Borrowed(customer),
+            day,
+            order: optional_name(order)?,
+            product: Cow::Borrowed(name(product)?),
+            quantity: optional_number(quantity)?,
+            amount: optional_number(amount)?,
+            category: optional_name(category)?,
+        })
     }
 }
 

@@ -44,13 +44,13 @@ impl Row {
 /// copied, rows kept in [`OrderRows`] are made owned.
 #[derive(Clone, Debug)]
 pub(super) struct Line<'a> {
-    customer: Cow<'a, str>,
-    day: i32,
-    order: Option<Cow<'a, str>>,
-    product: Cow<'a, str>,
-    quantity: Option<f64>,
-    amount: Option<f64>,
-    category: Option<Cow<'a, str>>,
+    pub(super) customer: Cow<'a, str>,
+    pub(super) day: i32,
+    pub(super) order: Option<Cow<'a, str>>,
+    pub(super) product: Cow<'a, str>,
+    pub(super) quantity: Option<f64>,
+    pub(super) amount: Option<f64>,
+    pub(super) category: Option<Cow<'a, str>>,
 }
 
 impl Line<'_> {
