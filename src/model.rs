@@ -61,7 +61,7 @@ pub(crate) struct ControlGroup {
 #[derive(Debug)]
 pub struct Model {
     pub(crate) offers: Vec<Offer>,
-    offer_ids: FastMap<Box<str>, u32>,
+    offer_ids: Interner,
     pub(crate) keys: AttributeKeys,
     names: Names,
     /// Per placement id: indices of offers shown there (including those shown everywhere), ascending.
@@ -231,7 +231,7 @@ impl Model {
     }
 
     pub(crate) fn offer_index(&self, id: &str) -> Option<u32> {
-        self.offer_ids.get(id).copied()
+        self.offer_ids.get(id)
     }
 
     pub(crate) fn product_id(&self, product: &str) -> Option<u32> {
@@ -348,7 +348,7 @@ impl Prelude {
 /// The offers of a model, checked one by one as they are read.
 struct ReadOffers {
     offers: Vec<Offer>,
-    offer_ids: FastMap<Box<str>, u32>,
+    offer_ids: Interner,
     keys: AttributeKeys,
 }
 
@@ -356,7 +356,7 @@ impl ReadOffers {
     fn with_capacity(count: usize) -> ReadOffers {
         ReadOffers {
             offers: Vec::with_capacity(count),
-            offer_ids: FastMap::default(),
+            offer_ids: Interner::default(),
             keys: AttributeKeys::new(),
         }
     }
@@ -382,11 +382,15 @@ impl ReadOffers {
     ) -> Result<(), FieldError> {
         let i = self.offers.len();
         let index = u32::try_from(i).map_err(|_| at.error("too many offers"))?;
-        if let Some(first) = self.offer_ids.insert(offer.id.as_str().into(), index) {
+        if let Some(first) = self.offer_ids.get(&offer.id) {
             return Err(at.key("id").error(format!(
                 "duplicate offer id \"{}\" (first at offers[{first}])",
                 offer.id
             )));
+        }
+        // The offer's index: ids are numbered in offer order, and a load stops at its first error.
+        if self.offer_ids.intern(&offer.id) != index {
+            return Err(at.error("too many offers"));
         }
         if !declared.is_empty() {
             if let Some(&unknown) = offer
