@@ -110,6 +110,11 @@ impl Profile {
     /// Turns a request's records into sets and weights as of `view.now`; purchases and contacts dated after
     /// `now` have not happened yet from this decision's point of view.
     /// A prepared customer's purchases and owned products are read where they are, not copied per request.
+    // Out of line in the server build: inlined into `Engine::decide_view`, its purchase loop became a Wasm loop
+    // around the rest of that 21 KB function, and V8's baseline code charges each iteration by the loop's size:
+    // 200 purchases had the whole function recompiled by TurboFan during a fresh isolate's first decision (see
+    // `Engine::rank_eligible`).
+    #[cfg_attr(feature = "preload", inline(never))]
     pub(crate) fn build(
         model: &Model,
         view: &mut RequestView<'_>,
