@@ -154,7 +154,7 @@ impl Compiler<'_> {
     /// Where a clause reads `key`: a slot at the top level, a walk inside `$elemMatch`.
     fn path(&mut self, key: &str, walk: bool) -> Path {
         if walk {
-            return Path::Walk(key.split('.').map(Box::from).collect());
+            return Path::Walk(super::keys::split_path(key));
         }
         let slot = self.keys.intern(key);
         if !self.slots.contains(&slot) {

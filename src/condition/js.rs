@@ -156,7 +156,7 @@ fn version_core(input: &str) -> &str {
         .map_or(0, |i| i + 1);
     match input
         .get(after_terminator..)
-        .and_then(|tail| tail.find('+'))
+        .and_then(|tail| tail.bytes().position(|b| b == b'+'))
     {
         Some(plus) => input.get(..after_terminator + plus).unwrap_or(input),
         None => input,

@@ -18,6 +18,22 @@ static NULL: Value = Value::Null;
 /// A dotted path split at its dots.
 pub(crate) type Parts = Box<[Box<str>]>;
 
+/// `path.split('.')` as [`Parts`], by a byte scan: `str::split` with a `char` brings core's `CharSearcher` and
+/// its `Split` iterator into the Wasm package (about 1 KB) for the only two places that need it.
+pub(crate) fn split_path(path: &str) -> Parts {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, byte) in path.bytes().enumerate() {
+        if byte == b'.' {
+            // `.` is ASCII, so both ends are character boundaries and `get` always answers.
+            parts.push(path.get(start..i).unwrap_or_default().into());
+            start = i + 1;
+        }
+    }
+    parts.push(path.get(start..).unwrap_or_default().into());
+    parts.into_boxed_slice()
+}
+
 /// The attribute paths used by a set of compiled conditions, each interned to a slot, plus the compile-time
 /// caches they share (regexes). One per loaded model; compile every condition of the model against it.
 ///
@@ -72,7 +88,7 @@ impl AttributeKeys {
             Err(at) => at,
         };
         let slot = self.paths.len();
-        let parts: Box<[Box<str>]> = path.split('.').map(Box::from).collect();
+        let parts = split_path(path);
         self.paths.push((path.into(), parts));
         self.index.insert(at, (path.into(), slot));
         slot
