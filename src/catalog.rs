@@ -156,7 +156,7 @@ fn kind_of(name: &str, at: &At<'_>) -> Result<OfferKind, FieldError> {
         let names: Vec<_> = OfferKind::ALL.iter().map(|k| k.name()).collect();
         at.key("kind").error(format!(
             "unknown kind \"{name}\" (expected one of: {})",
-            names.join(", ")
+            crate::text::comma_list(&names)
         ))
     })
 }

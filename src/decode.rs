@@ -111,7 +111,7 @@ pub fn deny_unknown_keys(obj: &Object, allowed: &[&str], at: &At<'_>) -> Result<
     match obj.iter().find(|(key, _)| !allowed.contains(key)) {
         Some((key, _)) => Err(at.key(key).error(format!(
             "unknown field (expected one of: {})",
-            allowed.join(", ")
+            crate::text::comma_list(allowed)
         ))),
         None => Ok(()),
     }

@@ -535,10 +535,8 @@ impl Engine {
     }
 
     fn product_names(&self, ids: &[u32]) -> String {
-        ids.iter()
-            .map(|&p| self.model.product_name(p))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let names: Vec<&str> = ids.iter().map(|&p| self.model.product_name(p)).collect();
+        crate::text::comma_list(&names)
     }
 
     fn context_weight(&self, req: &RequestView<'_>) -> f64 {

@@ -401,7 +401,7 @@ impl ReadOffers {
                 return Err(at.key("placements").error(format!(
                     "unknown placement \"{}\" (the model declares: {})",
                     names.placements.name(unknown),
-                    declared.join(", ")
+                    crate::text::comma_list(declared)
                 )));
             }
         }

@@ -193,7 +193,7 @@ fn unknown_field(at: &At<'_>, key: &str, allowed: &[&str]) -> ReadError {
     at.key(key)
         .error(format!(
             "unknown field (expected one of: {})",
-            allowed.join(", ")
+            crate::text::comma_list(allowed)
         ))
         .into()
 }

@@ -37,6 +37,19 @@ pub(crate) fn join(a: &str, b: &str) -> String {
     out
 }
 
+/// The items separated by `, ` (`["a", "b"]` → `a, b`), for the lists in error messages. `[&str]::join` is
+/// core's generic `join_generic_copy` (about 400 B of Wasm with its overflow panic); this loop is a few dozen.
+pub(crate) fn comma_list(items: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
+    out
+}
+
 /// Appends `x` rounded to `decimals` decimals (at most 6), like JavaScript's `x.toFixed(decimals)`.
 pub(crate) fn push_fixed(out: &mut String, x: f64, decimals: u32) {
     let decimals = decimals.min(6);
@@ -105,6 +118,13 @@ mod tests {
     fn join_puts_the_second_text_after_the_first() {
         assert_eq!(join("owns ", "p1"), "owns p1");
         assert_eq!(join("", ""), "");
+    }
+
+    #[test]
+    fn comma_list_separates_items_with_a_comma_and_a_space() {
+        assert_eq!(comma_list(&["a", "bc", "d"]), "a, bc, d");
+        assert_eq!(comma_list(&["one"]), "one");
+        assert_eq!(comma_list(&[]), "");
     }
 
     #[test]
