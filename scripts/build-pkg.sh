@@ -38,8 +38,11 @@ for wasm in "$PKG"/web/*.wasm; do
   mapfile -t features < <(wasm-opt --print-features "$wasm" -o /dev/null)
   before=$(wc -c <"$wasm")
   wasm-opt "${SIZE_PASSES[@]}" "${features[@]}" --strip-debug --strip-producers "$wasm" -o "$wasm.opt"
-  mv "$wasm.opt" "$wasm"
-  echo "wasm-opt ${SIZE_PASSES[*]} ${features[*]}: $wasm $before -> $(wc -c <"$wasm") bytes"
+  # Smallest functions first (scripts/order-functions.mjs says why): same code, about 1 KB less gzipped.
+  node scripts/order-functions.mjs "$wasm.opt" "$wasm.named"
+  wasm-opt "${features[@]}" --reorder-functions-by-name --strip-debug --strip-producers "$wasm.named" -o "$wasm"
+  rm -f "$wasm.opt" "$wasm.named"
+  echo "wasm-opt ${SIZE_PASSES[*]} ${features[*]}, functions by size: $wasm $before -> $(wc -c <"$wasm") bytes"
 done
 
 # Servers (Node, workerd) load the same module built for speed: a few more kilobytes cost them nothing, while
