@@ -425,3 +425,18 @@ fn classify(entry: &Value) -> Group {
         _ => Group::Other,
     }
 }
+
+#[cfg(test)]
+mod split_tests {
+    use super::split_path;
+
+    #[test]
+    fn split_path_splits_like_str_split_on_a_dot() {
+        for path in ["a", "a.b.c", "", ".", "a..b", "tags.0.", "é.ü"] {
+            let expected: Vec<&str> = path.split('.').collect();
+            let split = split_path(path);
+            let parts: Vec<&str> = split.iter().map(|p| &**p).collect();
+            assert_eq!(parts, expected, "{path}");
+        }
+    }
+}
