@@ -13,36 +13,10 @@ use crate::insight::csv::CsvReader;
 use crate::json::{number_to_js_string, Kind, Reader, Value};
 use crate::time::{parse_instant, SECONDS_PER_DAY};
 
-/// One order row, owned.
-#[derive(Clone, Debug, PartialEq)]
-struct Row {
-    customer: String,
-    day: i32,
-    order: Option<String>,
-    product: String,
-    quantity: Option<f64>,
-    amount: Option<f64>,
-    category: Option<String>,
-}
-
-impl Row {
-    fn line(&self) -> OrderLine<'_> {
-        OrderLine {
-            customer: &self.customer,
-            day: self.day,
-            order: self.order.as_deref(),
-            product: &self.product,
-            quantity: self.quantity,
-            amount: self.amount,
-            category: self.category.as_deref(),
-        }
-    }
-}
-
 /// One valid order row whose text borrows from the input where it can (a CSV field, a string of the JSON
 /// text without escapes, a name of [`super::OrderColumns`]): rows streamed into a basket builder are never
 /// copied, rows kept in [`OrderRows`] are made owned.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(super) struct Line<'a> {
     pub(super) customer: Cow<'a, str>,
     pub(super) day: i32,
@@ -67,15 +41,18 @@ impl Line<'_> {
         }
     }
 
-    fn into_row(self) -> Row {
-        Row {
-            customer: self.customer.into_owned(),
+    /// The row with its text copied out of the input, for [`OrderRows`] to keep.
+    fn into_row(self) -> Line<'static> {
+        Line {
+            customer: Cow::Owned(self.customer.into_owned()),
             day: self.day,
-            order: self.order.map(Cow::into_owned),
-            product: self.product.into_owned(),
+            order: self.order.map(|order| Cow::Owned(order.into_owned())),
+            product: Cow::Owned(self.product.into_owned()),
             quantity: self.quantity,
             amount: self.amount,
-            category: self.category.map(Cow::into_owned),
+            category: self
+                .category
+                .map(|category| Cow::Owned(category.into_owned())),
         }
     }
 }
@@ -106,7 +83,7 @@ impl Days {
 /// Order rows read from CSV text or JSON order objects.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderRows {
-    rows: Vec<Row>,
+    rows: Vec<Line<'static>>,
 }
 
 /// The CSV columns read, by header name (case-insensitive); the first three are required.
@@ -510,7 +487,7 @@ impl OrderRows {
 
     /// The rows as order lines, in input order.
     pub fn lines(&self) -> Vec<OrderLine<'_>> {
-        self.rows.iter().map(Row::line).collect()
+        self.rows.iter().map(Line::order_line).collect()
     }
 }
 
