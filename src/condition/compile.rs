@@ -15,7 +15,7 @@ use super::tree::{cheapest_first, Clause, Cost, Node, Op, Path, Relation, Strict
 use super::{Mode, SavedGroups, MAX_CONDITION_DEPTH, MAX_REGEX_LEN};
 use crate::json::{js_to_string, number_to_js_string, string_to_number, Object, Value};
 
-type Result<T> = std::result::Result<T, ConditionError>;
+type Result<T> = std::result::Result<T, Box<ConditionError>>;
 
 /// Tests at least this costly (see [`Cost`]) on a top-level attribute are memoized per request.
 const MEMO_MIN_COST: u32 = 6;
@@ -125,7 +125,7 @@ impl Compiler<'_> {
         operator: &str,
         expected: &'static str,
         found: &Value,
-    ) -> ConditionError {
+    ) -> Box<ConditionError> {
         trail.error(ConditionErrorKind::WrongOperand {
             operator: operator.to_owned(),
             expected,
