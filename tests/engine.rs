@@ -236,7 +236,7 @@ fn a_state_of_another_format_or_version_is_rejected() {
         ),
     ] {
         let err = LearnedState::from_value(&json::parse(text).unwrap()).unwrap_err();
-        assert_eq!(err.path, path, "{}", err.message);
+        assert_eq!(err.path(), path, "{}", err.message());
     }
 }
 

@@ -105,7 +105,7 @@ proptest! {
         prop_assume!(version != 1.0);
         let text = format!(r#"{{"format":"nextoffer-state","version":{version},"offers":{{}}}}"#);
         let err = LearnedState::from_value(&parse(&text).unwrap()).unwrap_err();
-        prop_assert_eq!(err.path.as_str(), "version");
-        prop_assert!(err.message.contains("unsupported state version"), "{}", err.message);
+        prop_assert_eq!(err.path(), "version");
+        prop_assert!(err.message().contains("unsupported state version"), "{}", err.message());
     }
 }

@@ -134,7 +134,9 @@ impl Condition {
             slots: Vec::new(),
             visited: Vec::new(),
         };
-        let root = compiler.node(condition, &Trail::Root, 1, false).map_err(|e| *e)?;
+        let root = compiler
+            .node(condition, &Trail::Root, 1, false)
+            .map_err(|e| *e)?;
         Ok(Condition {
             root,
             attributes: compiler.slots.len(),
