@@ -26,13 +26,17 @@ import { defaultIdentify, deviceOf } from "./visitor.js";
 /** @typedef {{ Engine: typeof import("../server/nextoffer.js").Engine, ready?: () => Promise<unknown> }} EngineModule */
 /** @typedef {{ waitUntil(promise: Promise<unknown>): void }} Context */
 /**
- * A cached customer: the profile prepared alone, and (`withContacts`) prepared again with the contact history
- * it was read with, used while that history is unchanged (see `withStoredContacts`).
- * @typedef {{ customer: Customer, at: number, withContacts: { customer: Customer, contacts: Contact[] } | null }} CustomerEntry
+ * A cached customer: prepared with the contact history it was read with (`withContacts`, used while that history
+ * is unchanged), and the profile prepared alone (`customer`), at once when there is no such history and otherwise
+ * on first use, from the stored profile's `text` (see `customerEntry`).
+ * @typedef {{ customer: Customer | null, text: string | null, at: number,
+ *   withContacts: { customer: Customer, contacts: Contact[] } | null }} CustomerEntry
  */
 
 const DEFAULT_LIMITS = { bodyBytes: 65_536, events: 100, contacts: 200, customers: 1_000 };
 const RETRY_MS = 5_000;
+/** The headers of a decision (the Response copies them). */
+const DECISION_HEADERS = Object.freeze({ "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
 
 /**
  * Builds a fetch handler over an initialized engine module.
@@ -216,18 +220,77 @@ export function createEdgeHandler(engineModule, options = {}) {
   }
 
   /**
-   * The prepared customer of an id, with its profile when it was read now (not cached), or `null` when the store
-   * has no profile.
+   * The stored profile's text of an id when it must be read (no fresh cache entry): `null` when the cache has
+   * it, `undefined` when the store has none.
    * @param {ProfileStore} store
+   * @param {string} id
+   * @returns {Promise<string | null | undefined>}
+   */
+  async function profileToRead(store, id) {
+    if (fresh(customers.get(id))) return null;
+    return (await store.get(keys.profile(id))) ?? undefined;
+  }
+
+  /**
+   * The cache entry of a customer: the cached one when `text` is `null` (it was fresh when the reads began), one
+   * that a concurrent request prepared meanwhile, or one prepared now from the stored profile's text; `null` when
+   * the store has no profile (`text` undefined). Synchronous, so that no other request evicts (and frees) the
+   * entry before the decision that follows uses it.
+   *
+   * A profile read with a contact history (and no contacts of its own) is prepared once, with that history, so
+   * that its decisions send no contacts while the history stays the same array (events replace it): the engine
+   * then neither receives nor parses them per decision, which on the bench request (10 contacts) saves 15% of the
+   * instructions of a whole `POST /v1/decide` on workerd's thread (962k -> 821k, callgrind). The engine puts a
+   * request's contacts before the prepared ones, so with none in the request it sees the same list in the same
+   * order as when they came in it, and decides the same. The profile alone is prepared only when a request needs
+   * it (extra contacts in the request, or a history changed by events); preparing both on every cache miss was
+   * a second `customer()` in a fresh isolate's first request. A profile with contacts of its own, or contacts the
+   * engine rejects, keep the per-request way (and so its answers and errors).
    * @param {Engine} current
    * @param {string} id
-   * @returns {Promise<{ customer: Customer, profile: Record<string, unknown> | null } | null>}
+   * @param {string | null | undefined} text
+   * @param {Contact[]} contacts
+   * @returns {CustomerEntry | null}
    */
-  async function preparedCustomer(store, current, id) {
+  function customerEntry(current, id, text, contacts) {
     const cached = customers.get(id);
-    if (cached && Date.now() - cached.at < cacheTtlMs) return { customer: cached.customer, profile: null };
-    const text = await store.get(keys.profile(id));
-    if (text === null) return null;
+    if (text === null) return cached ?? null;
+    if (cached && fresh(cached)) return cached;
+    if (text === undefined) return null;
+    const profile = parseProfile(id, text);
+    /** @type {CustomerEntry} */
+    const entry = { customer: null, text: null, at: Date.now(), withContacts: null };
+    if (contacts.length && !Object.hasOwn(profile, "contacts")) {
+      try {
+        const customer = guarded(() => current.customer(/** @type {never} */ ({ ...profile, contacts })));
+        entry.withContacts = { customer, contacts };
+        // The text, not the parsed profile, kept for the profile alone: a third of the memory or less.
+        entry.text = text;
+      } catch (err) {
+        if (err instanceof HttpError) throw err;
+      }
+    }
+    // Without a prepared history (or when the engine refused it), the profile alone, now: its errors are the
+    // request's answer.
+    if (!entry.withContacts) entry.customer = prepareProfile(current, id, profile);
+    customers.delete(id);
+    customers.set(id, entry);
+    if (cached) release(cached);
+    while (customers.size > limits.customers) {
+      const [oldest, old] = customers.entries().next().value ?? [];
+      if (oldest === undefined || !old) break;
+      customers.delete(oldest);
+      release(old);
+    }
+    return entry;
+  }
+
+  /**
+   * @param {string} id
+   * @param {string} text the stored profile
+   * @returns {Record<string, unknown>}
+   */
+  function parseProfile(id, text) {
     /** @type {Record<string, unknown>} */
     let profile;
     try {
@@ -239,54 +302,54 @@ export function createEdgeHandler(engineModule, options = {}) {
       throw new HttpError(422, "invalid-profile", `the stored profile of customer "${id}" is not an object`);
     }
     profile.id ??= id;
-    let customer;
+    return profile;
+  }
+
+  /**
+   * The customer prepared from its profile alone.
+   * @param {Engine} current
+   * @param {string} id
+   * @param {Record<string, unknown>} profile
+   * @returns {Customer}
+   */
+  function prepareProfile(current, id, profile) {
     try {
-      customer = guarded(() => current.customer(/** @type {never} */ (profile)));
+      return guarded(() => current.customer(/** @type {never} */ (profile)));
     } catch (err) {
       if (err instanceof HttpError) throw err;
       const e = /** @type {{ path?: string, message?: string }} */ (err);
       throw new HttpError(422, "invalid-profile", `the stored profile of customer "${id}": ${e.message}`, e.path);
     }
-    const previous = customers.get(id);
-    customers.delete(id);
-    customers.set(id, { customer, at: Date.now(), withContacts: null });
-    if (previous) release(previous);
-    while (customers.size > limits.customers) {
-      const [oldest, entry] = customers.entries().next().value ?? [];
-      if (oldest === undefined || !entry) break;
-      customers.delete(oldest);
-      release(entry);
+  }
+
+  /**
+   * The entry's customer prepared from its profile alone, prepared on first use.
+   * @param {Engine} current
+   * @param {string} id
+   * @param {CustomerEntry} entry
+   * @returns {Customer}
+   */
+  function profileCustomer(current, id, entry) {
+    if (!entry.customer) {
+      if (entry.text === null) throw new HttpError(500, "internal", `customer "${id}" cached without its profile`);
+      entry.customer = prepareProfile(current, id, parseProfile(id, entry.text));
+      entry.text = null;
     }
-    return { customer, profile };
+    return entry.customer;
+  }
+
+  /**
+   * Whether a cache entry is younger than the cache's time to live.
+   * @param {{ at: number } | undefined} entry
+   */
+  function fresh(entry) {
+    return entry !== undefined && Date.now() - entry.at < cacheTtlMs;
   }
 
   /** @param {CustomerEntry} entry */
   function release(entry) {
-    entry.customer.free();
+    entry.customer?.free();
     entry.withContacts?.customer.free();
-  }
-
-  /**
-   * Prepares a just-read customer a second time, with its stored contact history, so that its decisions send
-   * no contacts while that history stays the same array (events replace it): the engine then neither receives
-   * nor parses them per decision, which on the bench request (10 contacts) saves 15% of the instructions of a
-   * whole `POST /v1/decide` on workerd's thread (962k -> 821k, callgrind). The engine puts a request's contacts
-   * before the prepared ones, so with none in the request it sees the same list in the same order as when they
-   * came in it, and decides the same. A profile with contacts of its own, or contacts the engine rejects, keep
-   * the per-request way (and so its answers and errors). Costs one more `customer()` per cache miss (~1 ms cold).
-   * @param {Engine} current
-   * @param {CustomerEntry} entry
-   * @param {Record<string, unknown>} profile
-   * @param {Contact[]} contacts
-   */
-  function withStoredContacts(current, entry, profile, contacts) {
-    if (!contacts.length || Object.hasOwn(profile, "contacts")) return;
-    try {
-      const customer = guarded(() => current.customer(/** @type {never} */ ({ ...profile, contacts })));
-      entry.withContacts = { customer, contacts };
-    } catch (err) {
-      if (err instanceof HttpError) throw err;
-    }
   }
 
   /**
@@ -297,7 +360,7 @@ export function createEdgeHandler(engineModule, options = {}) {
    */
   async function storedContacts(store, id) {
     const cached = contactCache.get(id);
-    if (cached && Date.now() - cached.at < cacheTtlMs) return cached.contacts;
+    if (cached && fresh(cached)) return cached.contacts;
     const text = await store.get(keys.contacts(id));
     // The same text as the history in the cache (read again at its expiry, or by concurrent requests): keep its
     // array, which a customer prepared with its contacts is matched against (decideStored).
@@ -359,26 +422,34 @@ export function createEdgeHandler(engineModule, options = {}) {
     if (extraContacts !== undefined && !Array.isArray(extraContacts)) {
       throw new HttpError(400, "invalid-request", "customer.contacts must be an array", "customer.contacts");
     }
-    const current = await ready(env);
+    // A loaded engine is taken as it is, and a warm customer (history and prepared customer cached) reads nothing:
+    // the usual request then reaches the engine without waiting on a promise.
+    const current = engine && attached && !broken ? engine : await ready(env);
     if (rawId === undefined) {
       const text = JSON.stringify(extraContacts ? { ...rest, customer: { contacts: extraContacts } } : rest);
       return guarded(() => current.decideJson(text));
     }
     const id = String(rawId);
     const store = profileStore(env);
-    const [contacts, prepared] = await Promise.all([storedContacts(store, id), preparedCustomer(store, current, id)]);
-    if (!prepared) throw new HttpError(404, "unknown-customer", `no profile for customer "${id}"`, idPath);
-    // The entry may have been evicted and freed while the contacts were read: take it again if so.
-    const entry = customers.get(id) ?? { customer: prepared.customer, at: 0, withContacts: null };
-    if (prepared.profile && entry.customer === prepared.customer) withStoredContacts(current, entry, prepared.profile, contacts);
+    const cachedContacts = contactCache.get(id);
+    const warm = cachedContacts && fresh(cachedContacts) && fresh(customers.get(id));
+    const [contacts, stored] = warm
+      ? [cachedContacts.contacts, null]
+      : await Promise.all([storedContacts(store, id), profileToRead(store, id)]);
+    // A cached entry evicted while the reads ran: read the profile again.
+    const profileText = stored === null && !customers.has(id) ? await profileToRead(store, id) : stored;
+    // From here to the decision, synchronous: the entry cannot be evicted and freed in between.
+    const entry = customerEntry(current, id, profileText, contacts);
+    if (!entry) throw new HttpError(404, "unknown-customer", `no profile for customer "${id}"`, idPath);
     const baked = entry.withContacts;
     if (!extraContacts && baked && baked.contacts === contacts) {
       const text = JSON.stringify(rest);
       return guarded(() => current.decideForJson(baked.customer, text));
     }
+    const customer = profileCustomer(current, id, entry);
     const all = extraContacts ? [...contacts, ...extraContacts] : contacts;
     const text = JSON.stringify(all.length ? { ...rest, customer: { contacts: all } } : rest);
-    return guarded(() => current.decideForJson(entry.customer, text));
+    return guarded(() => current.decideForJson(customer, text));
   }
 
   /**
@@ -398,8 +469,7 @@ export function createEdgeHandler(engineModule, options = {}) {
       throw engineError(err);
     }
     maybeSync(env, ctx);
-    const headers = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
-    return new Response(text, { headers });
+    return new Response(text, { headers: DECISION_HEADERS });
   }
 
   /**

@@ -204,8 +204,10 @@ const probe = (/** @type {string} */ wasmFile, /** @type {boolean} */ preloaded)
   const glue = await import(dir + "nextoffer.js");
   const bytes = readFileSync(${JSON.stringify(wasmFile)});
   const model = readFileSync(${JSON.stringify(modelFile)}); // bytes, as the demo Worker's data module gives them
-  const profile = ${JSON.stringify(JSON.stringify(profile))};
-  const perCall = ${JSON.stringify(JSON.stringify({ customer: { contacts }, context: request.context, limit: request.limit, seed: request.seed }))};
+  // As the handler does on a profile-cache miss: the customer prepared with the stored contact history it was
+  // read with, then decided for without contacts in the request.
+  const profile = ${JSON.stringify(JSON.stringify({ ...profile, contacts }))};
+  const perCall = ${JSON.stringify(JSON.stringify({ context: request.context, limit: request.limit, seed: request.seed }))};
   const t0 = performance.now();
   const module = new WebAssembly.Module(bytes);
   const t1 = performance.now();

@@ -159,6 +159,31 @@ describe("stored contact histories", () => {
     assert.deepEqual(decision.suppressed.find((s) => s.id === "grinder-pro")?.rule, "offer-cap");
   });
 
+  test("a first decision prepares the customer once, with its history; the profile alone only when a request needs it", async () => {
+    // The handler over the engine class of the Node entry, counting what it prepares (the handler module itself:
+    // the package's entries pass it their engine the same way).
+    const { createEdgeHandler } = await import("../../pkg/edge/handler.js");
+    /** @type {unknown[]} */
+    const prepared = [];
+    class Counting extends Engine {
+      /** @param {any} customer */
+      customer(customer) {
+        prepared.push(customer.contacts?.length ?? 0);
+        return super.customer(customer);
+      }
+    }
+    const store = memoryStore([[keys.profile("c-1001"), JSON.stringify(profile)], [keys.contacts("c-1001"), JSON.stringify(stored)]]);
+    const handler = createEdgeHandler({ Engine: Counting }, { model: modelText, profiles: store });
+    assert.deepEqual(await (await handler.fetch(post("/v1/decide", decideBody()))).json(), expected(stored));
+    assert.deepEqual(await (await handler.fetch(post("/v1/decide", decideBody("home")))).json(), expected(stored, "home"));
+    assert.deepEqual(prepared, [stored.length]);
+    const extra = [impression("2026-11-22T09:00:00Z")];
+    const body = { ...decideBody(), customer: { id: "c-1001", contacts: extra } };
+    assert.deepEqual(await (await handler.fetch(post("/v1/decide", body))).json(), expected([...stored, ...extra]));
+    await handler.fetch(post("/v1/decide", body));
+    assert.deepEqual(prepared, [stored.length, 0]);
+  });
+
   test("a stored contact the engine rejects is the same 400 as in the request", async () => {
     const { handler, store } = setup();
     await store.put(keys.contacts("c-1001"), JSON.stringify([{ offerId: "mug", event: "impression", at: "yesterday" }]));
