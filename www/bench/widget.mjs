@@ -37,7 +37,9 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { getPriority, loadavg } from "node:os";
 import { launchChromium, startDevServer } from "../test/browser-support.mjs";
+import { cpuBetween, sampleCpu } from "./widget-cpu.mjs";
 
 const RUNS = Number(process.env.WIDGET_BENCH_RUNS ?? 21);
 const WARMUP = 2;
@@ -142,6 +144,30 @@ const baseUrl = await new Promise((resolve, reject) => {
   serverProcess.once("exit", (code) => reject(new Error(`the bench's dev server exited with ${code}`)));
 });
 const server = { close: () => serverProcess.kill() };
+
+// A/B mode: WIDGET_BENCH_COMPARE=<another checkout with its pkg/ built> also loads that tree's product page
+// (served by its own www/serve.mjs, in a process of its own) in every iteration, before or after this tree's in
+// turn, the same way; the ratio of the two medians, taken in the same minutes, is the comparison.
+const compareRoot = process.env.WIDGET_BENCH_COMPARE;
+/** @type {import("node:child_process").ChildProcess | null} */
+let compareProcess = null;
+/** @type {string | null} */
+let compareUrl = null;
+if (compareRoot) {
+  const child = spawn(process.execPath, [join(compareRoot, "www/serve.mjs"), "--port", "0"], { stdio: ["pipe", "pipe", "inherit"] });
+  compareProcess = child;
+  const base = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk) => {
+      out += chunk;
+      const found = out.match(/on (http:\/\/[^/\s]+)\//);
+      if (found) resolve(found[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`the compared tree's dev server exited with ${code}`)));
+  });
+  compareUrl = `${base}/shop/product.html?id=grinder-pro`;
+}
+
 const browser = await launchChromium();
 const chromiumVersion = browser.version();
 const url = `${baseUrl}/shop/product.html?id=grinder-pro`;
@@ -151,8 +177,17 @@ const loaded = [];
 const afterScript = [];
 const repeatRender = [];
 const firstPaint = [];
+const compareRender = [];
 /** @type {Record<"blank" | "shop", { dcl: number[], paint: number[] }>} */
 const floor = { blank: { dcl: [], paint: [] }, shop: { dcl: [], paint: [] } };
+/**
+ * Each measured run: the first render, the floor pages' first paints of the same iteration, the machine's load
+ * average then, and what the bench's processes (Chromium, the dev servers, this driver) did from the
+ * navigation to the render (widget-cpu.mjs).
+ * @type {{ render: number, blankPaint: number, shopPaint: number, load1: number,
+ *   cpu: import("./widget-cpu.mjs").CpuInterval | null, compareRender?: number }[]}
+ */
+const runs = [];
 // Navigation start to DOMContentLoaded and to first paint, read once the page has loaded and painted.
 const PAGE_TIMES = `new Promise((resolve) => {
   const read = () => {
@@ -181,13 +216,17 @@ async function loadFloor(browser, path) {
 }
 
 /**
- * Loads the page in the tab and returns its timings, read only once the widget has rendered.
+ * Loads a widget page in the tab and returns its timings, read only once the widget has rendered, with what
+ * the bench's processes did from the navigation to the render.
  * @param {import("playwright-core").Page} page
  * @param {import("playwright-core").CDPSession} cdp
+ * @param {string} pageUrl
  */
-async function load(page, cdp) {
-  await page.goto(url, { waitUntil: "commit" });
+async function load(page, cdp, pageUrl) {
+  const before = sampleCpu(process.pid);
+  await page.goto(pageUrl, { waitUntil: "commit" });
   const rendered = await cdp.send("Runtime.evaluate", { expression: WAIT_FOR_FIRST_RENDER, awaitPromise: true, returnByValue: true });
+  const cpu = cpuBetween(before, sampleCpu(process.pid));
   if (rendered.exceptionDetails) throw new Error(rendered.exceptionDetails.exception?.description ?? "no first render");
   await page.waitForLoadState("load");
   await page.waitForSelector("nextoffer-offers[state=ready]", { timeout: 10000 });
@@ -202,24 +241,51 @@ async function load(page, cdp) {
     };
   });
   if (!Number.isFinite(t.render)) throw new Error("the widget left no nextoffer:first-render mark");
-  return t;
+  return { ...t, cpu };
+}
+
+/**
+ * A first visit to a widget page in a fresh context after the settle, and with `again` the same visitor's next
+ * view of the page in the same tab.
+ * @param {string} pageUrl
+ * @param {boolean} again
+ */
+async function visit(pageUrl, again) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const first = await load(page, cdp, pageUrl);
+  // The same visitor's next view of the page, in the same tab: the HTTP cache answers with 304s (the dev
+  // server's ETags) and Chromium may reuse the renderer and its compiled code.
+  let next = null;
+  if (again) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    next = await load(page, cdp, pageUrl);
+  }
+  await context.close();
+  return { first, next };
 }
 
 try {
   for (let i = 0; i < WARMUP + RUNS; i++) {
     const blank = await loadFloor(browser, "/floor-blank.html");
     const shop = await loadFloor(browser, "/shop/floor-no-widget.html?id=grinder-pro");
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    const t = await load(page, cdp);
-    // The same visitor's next view of the page, in the same tab: the HTTP cache answers with 304s (the dev
-    // server's ETags) and Chromium may reuse the renderer and its compiled code.
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    const again = await load(page, cdp);
-    await context.close();
-    if (i < WARMUP) continue;
+    const otherFirst = compareUrl !== null && i % 2 === 1;
+    const other = otherFirst && compareUrl ? await visit(compareUrl, false) : null;
+    const { first: t, next: again } = await visit(url, true);
+    const otherAfter = !otherFirst && compareUrl ? await visit(compareUrl, false) : null;
+    if (i < WARMUP || !again) continue;
+    const compared = (other ?? otherAfter)?.first.render;
+    if (compared !== undefined) compareRender.push(compared);
+    runs.push({
+      render: t.render,
+      blankPaint: blank.paint,
+      shopPaint: shop.paint,
+      load1: loadavg()[0],
+      cpu: t.cpu,
+      ...(compared !== undefined ? { compareRender: compared } : {}),
+    });
     firstRender.push(t.render);
     domContentLoaded.push(t.dcl);
     loaded.push(t.load);
@@ -234,6 +300,7 @@ try {
 } finally {
   await browser.close();
   server.close();
+  compareProcess?.kill();
 }
 
 const result = {
@@ -254,12 +321,48 @@ const result = {
     blank: { domContentLoadedMs: median(floor.blank.dcl), firstPaintMs: median(floor.blank.paint) },
     shopWithoutWidget: { domContentLoadedMs: median(floor.shop.dcl), firstPaintMs: median(floor.shop.paint) },
   },
+  // The machine during the runs: this process's nice value (Chromium and the dev server inherit it), the load
+  // average, and from the navigation to the render the bench's processes' CPU time, their threads' time waiting
+  // for a core, and the share of the interval in which some task of the machine waited for one (medians); the
+  // first render's median over the half of the runs with the least and the most waiting.
+  machine: contention(),
+  ...(compareRoot
+    ? { compare: { root: compareRoot, firstRenderMs: median(compareRender), ratio: median(firstRender) / median(compareRender) } }
+    : {}),
+  perRun: runs,
   sizes: [
     gzipBytes("pkg/widget/index.js"),
     gzipBytes("pkg/widget/nextoffer-widget.js"),
     gzipBytes("pkg/web/nextoffer.js"),
   ],
 };
+function contention() {
+  const measured = runs.filter((r) => r.cpu);
+  const waits = measured.map((r) => /** @type {NonNullable<typeof r.cpu>} */ (r.cpu).waitMs);
+  const byWait = [...measured].sort((a, b) => (a.cpu?.waitMs ?? 0) - (b.cpu?.waitMs ?? 0));
+  const half = Math.floor(byWait.length / 2);
+  const pressures = measured.map((r) => r.cpu?.pressure).filter((x) => typeof x === "number");
+  return {
+    nice: getPriority(),
+    load1: { first: runs[0]?.load1 ?? NaN, median: median(runs.map((r) => r.load1)), max: Math.max(...runs.map((r) => r.load1)) },
+    ...(measured.length
+      ? {
+          cpuMs: median(measured.map((r) => /** @type {NonNullable<typeof r.cpu>} */ (r.cpu).cpuMs)),
+          waitMs: median(waits),
+          pressure: pressures.length ? median(/** @type {number[]} */ (pressures)) : null,
+          cpuMsByKind: Object.fromEntries(
+            [...new Set(measured.flatMap((r) => Object.keys(r.cpu?.cpuMsByKind ?? {})))].map((k) => [
+              k,
+              median(measured.map((r) => r.cpu?.cpuMsByKind[k] ?? 0)),
+            ]),
+          ),
+          firstRenderLeastWaitMs: median(byWait.slice(0, Math.max(1, half)).map((r) => r.render)),
+          firstRenderMostWaitMs: median(byWait.slice(half).map((r) => r.render)),
+        }
+      : {}),
+  };
+}
+
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, "widget.json"), JSON.stringify(result, null, 2) + "\n");
 const f = result.firstRenderMs;
@@ -275,4 +378,20 @@ console.log(
     `shop page without the widget ${shopWithoutWidget.domContentLoadedMs.toFixed(1)} / ${shopWithoutWidget.firstPaintMs.toFixed(1)} ms; ` +
     `with the widget ${result.domContentLoadedMs.median.toFixed(1)} / ${result.firstPaintMs.median.toFixed(1)} ms`,
 );
+const m = result.machine;
+if ("cpuMs" in m) {
+  console.log(
+    `machine: nice ${m.nice}, load average ${m.load1.first.toFixed(2)} at the first run (median ${m.load1.median.toFixed(2)}, max ${m.load1.max.toFixed(2)}); ` +
+      `navigation to render, medians: the bench's processes used ${m.cpuMs?.toFixed(1)} ms of CPU and waited ${m.waitMs?.toFixed(1)} ms for a core, ` +
+      `(by process: ${Object.entries(m.cpuMsByKind ?? {}).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")}), ` +
+      `some task of the machine waited ${m.pressure === null || m.pressure === undefined ? "?" : (m.pressure * 100).toFixed(0)}% of the time; ` +
+      `first render median in the half of the runs that waited least ${m.firstRenderLeastWaitMs?.toFixed(1)} ms, most ${m.firstRenderMostWaitMs?.toFixed(1)} ms`,
+  );
+}
+if (result.compare) {
+  console.log(
+    `compared with ${result.compare.root} in the same iterations: its first render median ${result.compare.firstRenderMs.toFixed(1)} ms; ` +
+      `this tree / that tree ${result.compare.ratio.toFixed(3)}`,
+  );
+}
 for (const s of result.sizes) console.log(`size: ${s.file} raw ${s.raw} B, gzip -9 ${s.gzip} B`);
