@@ -55,7 +55,7 @@ impl WasmEngine {
             .attach_recommender_json(bytes, &options)
             .map_err(|e| match e {
                 crate::Error::Json { .. } => error("invalid-json", "", &e.to_string()),
-                other => engine_error(&other),
+                other => engine_error(other),
             })
     }
 }

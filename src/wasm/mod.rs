@@ -22,7 +22,7 @@ mod recommend;
 mod server;
 mod types;
 
-use convert::{decision_output, engine_error, error, from_json, json_text};
+use convert::{engine_error, error, from_json, json_text};
 use types::*;
 use wasm_bindgen::prelude::*;
 
@@ -41,7 +41,7 @@ impl WasmEngine {
         let text = json_text(model, "model")?;
         crate::Engine::from_json(&text)
             .map(|inner| WasmEngine { inner })
-            .map_err(|e| engine_error(&e))
+            .map_err(engine_error)
     }
 
     /// Loads and validates a model from its JSON text as UTF-8 bytes (a fetched body's `arrayBuffer()`, a data
@@ -55,31 +55,31 @@ impl WasmEngine {
             .map_err(|_| error("invalid-json", "", "model: is not UTF-8 text"))?;
         crate::Engine::from_json(text)
             .map(|inner| WasmEngine { inner })
-            .map_err(|e| engine_error(&e))
+            .map_err(engine_error)
     }
 
     /// Decides which offers to show. Throws `invalid-json` or `invalid-request`.
     pub fn decide(&self, request: &DecideRequestInput) -> Result<DecisionOutput, JsValue> {
         let text = json_text(request, "request")?;
-        let decision = self
-            .inner
-            .decide_text(&text)
-            .map_err(|e| engine_error(&e))?;
-        decision_output(&decision)
+        #[cfg(feature = "fast-boundary")]
+        let value = objects::decision(&self.inner.decide_text(&text).map_err(engine_error)?);
+        // The browser build parses `decideJson`'s text: one copy of that path in its .wasm (68 B gzipped).
+        #[cfg(not(feature = "fast-boundary"))]
+        let value = from_json(&self.decide_json(&text)?)?;
+        Ok(value.unchecked_into())
     }
 
     /// Decides from JSON text and answers JSON text (no object conversion: for request bodies at the edge).
     #[wasm_bindgen(js_name = decideJson)]
+    #[inline(never)]
     pub fn decide_json(&self, request: &str) -> Result<String, JsValue> {
-        self.inner
-            .decide_json(request)
-            .map_err(|e| engine_error(&e))
+        self.inner.decide_json(request).map_err(engine_error)
     }
 
     /// Records a feedback event. Throws `invalid-event` or `unknown-offer`.
     pub fn record(&mut self, event: &FeedbackEventInput) -> Result<(), JsValue> {
         let text = json_text(event, "event")?;
-        self.inner.record_json(&text).map_err(|e| engine_error(&e))
+        self.inner.record_json(&text).map_err(engine_error)
     }
 
     /// Everything learned, as a mergeable state.
@@ -116,7 +116,7 @@ fn read_state(state: &JsValue) -> Result<crate::LearnedState, JsValue> {
     let value = crate::json::parse(&text)
         .map_err(|e| error("invalid-json", "", &format!("state: invalid JSON at {e}")))?;
     crate::LearnedState::from_value(&value).map_err(|e| {
-        engine_error(&crate::Error::Invalid {
+        engine_error(crate::Error::Invalid {
             input: crate::Input::State,
             field: e,
         })

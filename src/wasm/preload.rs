@@ -68,7 +68,7 @@ pub fn preload(bytes: Vec<u8>) -> Result<(), JsValue> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = core::str::from_utf8(body)
         .map_err(|_| error("invalid-json", "", "model: is not UTF-8 text"))?;
-    let engine = crate::Engine::from_json(text).map_err(|e| engine_error(&e))?;
+    let engine = crate::Engine::from_json(text).map_err(engine_error)?;
     PRELOADED.with(|slot| {
         slot.replace(Some(Preloaded {
             engine,

@@ -3,13 +3,15 @@
 //!
 //! They exist for hosts that decide many times for one customer in one process: an edge function that keeps a
 //! visitor's profile between requests, a batch in Node. A page decides for its one visitor a few times, with
-//! `decide`, and the browser build leaves these out: 2,239 B of its gzipped `.wasm` (84,228 -> 81,989 B at
+//! `decide`, and the browser build leaves these out: 2,434 B of its gzipped `.wasm` (84,228 -> 81,794 B at
 //! eff73aa), whose budget is 80 KB. Node, workerd, `nextoffer/full` and `nextoffer/edge` load the server build,
 //! which has them.
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{decision_output, engine_error, json_text};
+#[cfg(not(feature = "fast-boundary"))]
+use super::convert::from_json;
+use super::convert::{engine_error, json_text};
 use super::types::DecisionOutput;
 use super::WasmEngine;
 
@@ -41,10 +43,7 @@ impl WasmEngine {
     /// Throws `invalid-json` or `invalid-request`. Server build only (Node, workerd, `nextoffer/full`).
     pub fn customer(&self, customer: &CustomerInput) -> Result<WasmCustomer, JsValue> {
         let text = json_text(customer, "customer")?;
-        let inner = self
-            .inner
-            .prepare_customer(&text)
-            .map_err(|e| engine_error(&e))?;
+        let inner = self.inner.prepare_customer(&text).map_err(engine_error)?;
         Ok(WasmCustomer { inner })
     }
 
@@ -57,11 +56,17 @@ impl WasmEngine {
         request: &DecideForInput,
     ) -> Result<DecisionOutput, JsValue> {
         let text = json_text(request, "request")?;
-        let decision = self
-            .inner
-            .decide_for(&customer.inner, &text)
-            .map_err(|e| engine_error(&e))?;
-        decision_output(&decision)
+        #[cfg(feature = "fast-boundary")]
+        let value = super::objects::decision(
+            &self
+                .inner
+                .decide_for(&customer.inner, &text)
+                .map_err(engine_error)?,
+        );
+        // Without the tape, the objects are `decideForJson`'s text parsed, as `decide` does.
+        #[cfg(not(feature = "fast-boundary"))]
+        let value = from_json(&self.decide_for_json(customer, &text)?)?;
+        Ok(value.unchecked_into())
     }
 
     /// `decideFor` from JSON text to JSON text. Server build only.
@@ -73,7 +78,7 @@ impl WasmEngine {
     ) -> Result<String, JsValue> {
         self.inner
             .decide_for_json(&customer.inner, request)
-            .map_err(|e| engine_error(&e))
+            .map_err(engine_error)
     }
 }
 
