@@ -85,6 +85,8 @@ export function sampleCpu(rootPid) {
       if (!fields) continue;
       processNs += Number(fields[0]);
       waitNs += Number(fields[1]);
+      // A process's first thread is its main thread: a renderer's runs the page's scripts, style and layout.
+      if (tid === String(pid) && what === "renderer") byKind["renderer main thread"] = (byKind["renderer main thread"] ?? 0) + Number(fields[0]);
     }
     runNs += processNs;
     byKind[what] = (byKind[what] ?? 0) + processNs;

@@ -185,7 +185,8 @@ const floor = { blank: { dcl: [], paint: [] }, shop: { dcl: [], paint: [] } };
  * average then, and what the bench's processes (Chromium, the dev servers, this driver) did from the
  * navigation to the render (widget-cpu.mjs).
  * @type {{ render: number, blankPaint: number, shopPaint: number, load1: number,
- *   cpu: import("./widget-cpu.mjs").CpuInterval | null, compareRender?: number }[]}
+ *   cpu: import("./widget-cpu.mjs").CpuInterval | null, compareRender?: number,
+ *   compareCpu?: import("./widget-cpu.mjs").CpuInterval | null }[]}
  */
 const runs = [];
 // Navigation start to DOMContentLoaded and to first paint, read once the page has loaded and painted.
@@ -277,6 +278,7 @@ try {
     const otherAfter = !otherFirst && compareUrl ? await visit(compareUrl, false) : null;
     if (i < WARMUP || !again) continue;
     const compared = (other ?? otherAfter)?.first.render;
+    const comparedCpu = (other ?? otherAfter)?.first.cpu;
     if (compared !== undefined) compareRender.push(compared);
     runs.push({
       render: t.render,
@@ -284,7 +286,7 @@ try {
       shopPaint: shop.paint,
       load1: loadavg()[0],
       cpu: t.cpu,
-      ...(compared !== undefined ? { compareRender: compared } : {}),
+      ...(compared !== undefined ? { compareRender: compared, compareCpu: comparedCpu ?? null } : {}),
     });
     firstRender.push(t.render);
     domContentLoaded.push(t.dcl);
@@ -327,7 +329,18 @@ const result = {
   // first render's median over the half of the runs with the least and the most waiting.
   machine: contention(),
   ...(compareRoot
-    ? { compare: { root: compareRoot, firstRenderMs: median(compareRender), ratio: median(firstRender) / median(compareRender) } }
+    ? {
+        compare: {
+          root: compareRoot,
+          firstRenderMs: median(compareRender),
+          ratio: median(firstRender) / median(compareRender),
+          // The same for CPU time from the navigation to the render (steadier than wall time on a busy machine):
+          // all the bench's processes, and the renderer's main thread.
+          cpuRatio: cpuRatio((c) => c.cpuMs),
+          mainThreadCpuRatio: cpuRatio((c) => c.cpuMsByKind["renderer main thread"] ?? NaN),
+          mainThreadCpuMs: median(runs.map((r) => r.compareCpu?.cpuMsByKind["renderer main thread"] ?? NaN)),
+        },
+      }
     : {}),
   perRun: runs,
   sizes: [
@@ -336,6 +349,16 @@ const result = {
     gzipBytes("pkg/web/nextoffer.js"),
   ],
 };
+/**
+ * The ratio of this tree's median to the compared tree's, of a figure of the runs' CPU intervals.
+ * @param {(c: import("./widget-cpu.mjs").CpuInterval) => number} figure
+ */
+function cpuRatio(figure) {
+  const mine = runs.map((r) => (r.cpu ? figure(r.cpu) : NaN)).filter(Number.isFinite);
+  const theirs = runs.map((r) => (r.compareCpu ? figure(r.compareCpu) : NaN)).filter(Number.isFinite);
+  return mine.length && theirs.length ? median(mine) / median(theirs) : null;
+}
+
 function contention() {
   const measured = runs.filter((r) => r.cpu);
   const waits = measured.map((r) => /** @type {NonNullable<typeof r.cpu>} */ (r.cpu).waitMs);
@@ -391,7 +414,8 @@ if ("cpuMs" in m) {
 if (result.compare) {
   console.log(
     `compared with ${result.compare.root} in the same iterations: its first render median ${result.compare.firstRenderMs.toFixed(1)} ms; ` +
-      `this tree / that tree ${result.compare.ratio.toFixed(3)}`,
+      `this tree / that tree ${result.compare.ratio.toFixed(3)}; CPU time navigation to render, all processes ${result.compare.cpuRatio?.toFixed(3)}, ` +
+      `renderer main thread ${result.compare.mainThreadCpuRatio?.toFixed(3)} (that tree's median ${result.compare.mainThreadCpuMs.toFixed(1)} ms)`,
   );
 }
 for (const s of result.sizes) console.log(`size: ${s.file} raw ${s.raw} B, gzip -9 ${s.gzip} B`);

@@ -320,6 +320,65 @@ describe("embedding", () => {
     await context.close();
   });
 
+  test("the script-tag build pays the page's first Intl number format on a worker of its own script, then ends it", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    /** @type {{ url: string, closed: boolean }[]} */
+    const workers = [];
+    page.on("worker", (worker) => {
+      const seen = { url: worker.url(), closed: false };
+      workers.push(seen);
+      worker.on("close", () => (seen.closed = true));
+    });
+    const errors = [];
+    page.on("pageerror", (err) => errors.push(err.message));
+    await page.goto(`${baseUrl}/shop/product.html?id=espresso-machine`);
+    await page.waitForSelector("nextoffer-offers[state=ready]", { timeout: 5000 });
+    const deadline = Date.now() + 3000;
+    while (!workers.every((w) => w.closed) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(workers, [{ url: `${baseUrl}/pkg/widget/nextoffer-widget.js`, closed: true }]);
+    const prices = await page.evaluate(() =>
+      [...document.querySelector("nextoffer-offers").shadowRoot.querySelectorAll("[part=price]")].map((p) => p.textContent),
+    );
+    const offers = JSON.parse(demoModelText).offers;
+    const ids = await page.evaluate(() => document.querySelector("nextoffer-offers").decision.offers.map((o) => o.id));
+    const yen = new Intl.NumberFormat("ja", { style: "currency", currency: "JPY" });
+    assert.deepEqual(prices, ids.map((id) => yen.format(offers.find((o) => o.id === id).price)));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("where the page's policy forbids workers, the number format is warmed on the main thread and prices still show", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const policy = `${STRICT_CSP}; worker-src 'none'`;
+    await page.route("**/shop/product.html*", async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), "content-security-policy": policy } });
+    });
+    await page.addInitScript(() => {
+      window.__violations = [];
+      document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.effectiveDirective));
+    });
+    const workers = [];
+    page.on("worker", (worker) => workers.push(worker.url()));
+    const errors = [];
+    page.on("pageerror", (err) => errors.push(err.message));
+    const response = await page.goto(`${baseUrl}/shop/product.html?id=espresso-machine`);
+    assert.equal(response?.headers()["content-security-policy"], policy);
+    await page.waitForSelector("nextoffer-offers[state=ready]", { timeout: 5000 });
+    const result = await page.evaluate(() => ({
+      violations: window.__violations,
+      prices: [...document.querySelector("nextoffer-offers").shadowRoot.querySelectorAll("[part=price]")].map((p) => p.textContent),
+    }));
+    assert.deepEqual(result.violations, ["worker-src"], "the worker was refused");
+    assert.deepEqual(workers, []);
+    assert.equal(result.prices.length, 4);
+    assert.ok(result.prices.every((p) => /^[¥￥][\d,]+$/.test(p ?? "")), result.prices.join(" "));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("the script-tag build loaded twice beside the ES module defines one element and runs the queue", async () => {
     const { context, page, problems } = await openPage();
     await page.evaluate(async () => {
