@@ -57,7 +57,9 @@ function kind(pid) {
   const sub = cmdline.find((a) => a.startsWith("--utility-sub-type="))?.slice(19);
   if (type) return sub ? `${type}:${sub.replace(/\.mojom\./, ".")}` : type;
   const name = readText(`/proc/${pid}/comm`)?.trim() ?? "?";
-  return /chrom/.test(name) ? "browser" : name;
+  if (/chrom/.test(name)) return "browser";
+  if (name === "node") return pid === process.pid ? "node: the bench's driver" : "node: dev server";
+  return name;
 }
 
 /**
