@@ -19,8 +19,7 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 start=$(date +%s)
 
-# Without the default features: `attachRecommender` (`recommender`) and `customer`/`decideFor` (`server-api`) are
-# the server build's (see Cargo.toml).
+# Without the default `recommender` feature: `attachRecommender` is the server build's (see Cargo.toml).
 cargo build --lib --profile wasm --target wasm32-unknown-unknown --no-default-features
 raw_wasm="$TARGET_DIR/wasm32-unknown-unknown/wasm/$NAME.wasm"
 

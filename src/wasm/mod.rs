@@ -18,8 +18,6 @@ mod order_columns;
 mod preload;
 #[cfg(feature = "insight-wasm")]
 mod recommend;
-#[cfg(feature = "server-api")]
-mod server;
 mod types;
 
 use convert::{engine_error, error, from_json, json_text};
@@ -76,6 +74,47 @@ impl WasmEngine {
         self.inner.decide_json(request).map_err(engine_error)
     }
 
+    /// Reads a customer once (id, attributes, purchases, owned products, contacts so far) for many decisions.
+    /// Throws `invalid-json` or `invalid-request`.
+    pub fn customer(&self, customer: &CustomerInput) -> Result<WasmCustomer, JsValue> {
+        let text = json_text(customer, "customer")?;
+        let inner = self.inner.prepare_customer(&text).map_err(engine_error)?;
+        Ok(WasmCustomer { inner })
+    }
+
+    /// Decides for a prepared customer; the request carries the context (and new contacts, if any).
+    #[wasm_bindgen(js_name = decideFor)]
+    pub fn decide_for(
+        &self,
+        customer: &WasmCustomer,
+        request: &DecideForInput,
+    ) -> Result<DecisionOutput, JsValue> {
+        let text = json_text(request, "request")?;
+        #[cfg(feature = "fast-boundary")]
+        let value = objects::decision(
+            &self
+                .inner
+                .decide_for(&customer.inner, &text)
+                .map_err(engine_error)?,
+        );
+        // Without the tape, the objects are `decideForJson`'s text parsed, as `decide` does.
+        #[cfg(not(feature = "fast-boundary"))]
+        let value = from_json(&self.decide_for_json(customer, &text)?)?;
+        Ok(value.unchecked_into())
+    }
+
+    /// `decideFor` from JSON text to JSON text.
+    #[wasm_bindgen(js_name = decideForJson)]
+    pub fn decide_for_json(
+        &self,
+        customer: &WasmCustomer,
+        request: &str,
+    ) -> Result<String, JsValue> {
+        self.inner
+            .decide_for_json(&customer.inner, request)
+            .map_err(engine_error)
+    }
+
     /// Records a feedback event. Throws `invalid-event` or `unknown-offer`.
     pub fn record(&mut self, event: &FeedbackEventInput) -> Result<(), JsValue> {
         let text = json_text(event, "event")?;
@@ -108,6 +147,28 @@ impl WasmEngine {
     #[wasm_bindgen(getter, js_name = offerCount)]
     pub fn offer_count(&self) -> usize {
         self.inner.model().offer_count()
+    }
+}
+
+/// A customer prepared by `engine.customer(...)`, for `engine.decideFor(customer, request)`. Release it with
+/// `customer.free()` or `using`.
+#[wasm_bindgen(js_name = Customer)]
+pub struct WasmCustomer {
+    inner: crate::PreparedCustomer,
+}
+
+#[wasm_bindgen(js_class = Customer)]
+impl WasmCustomer {
+    /// The customer's id, if given.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> Option<String> {
+        self.inner.id().map(str::to_owned)
+    }
+
+    /// How many purchases were read.
+    #[wasm_bindgen(getter, js_name = purchaseCount)]
+    pub fn purchase_count(&self) -> usize {
+        self.inner.purchase_count()
     }
 }
 

@@ -150,6 +150,15 @@ export interface Decision {
   ineligible?: string[];
 }
 
+/** The per-call request of `engine.decideFor(customer, request)`: the customer comes prepared. */
+export interface DecideForRequest {
+  customer?: { contacts?: Contact[] };
+  context: DecisionContext;
+  limit?: number;
+  seed?: number;
+  explain?: boolean;
+}
+
 /** A feedback event for `engine.record`. */
 export interface FeedbackEvent {
   type: EventType;
@@ -188,6 +197,12 @@ extern "C" {
     /// A decide request.
     #[wasm_bindgen(typescript_type = "DecideRequest")]
     pub type DecideRequestInput;
+    /// A customer to prepare.
+    #[wasm_bindgen(typescript_type = "CustomerData | string")]
+    pub type CustomerInput;
+    /// A request for a prepared customer.
+    #[wasm_bindgen(typescript_type = "DecideForRequest | string")]
+    pub type DecideForInput;
     /// A decision.
     #[wasm_bindgen(typescript_type = "Decision")]
     pub type DecisionOutput;

@@ -226,16 +226,3 @@ export function attach(engine: FullEngine, web: WebEngine, bytes: Uint8Array): n
   engine.attachRecommender(bytes, { placements: "cart" });
   return items;
 }
-
-// A prepared customer is the server build's (Node, workerd, nextoffer/full): the browser build leaves it out for
-// size, and its declarations say so.
-export function preparedOnServerOnly(engine: FullEngine, web: WebEngine): string[] {
-  // @ts-expect-error: the browser build has no customer()
-  web.customer({ id: "c1" });
-  // @ts-expect-error: nor decideFor()
-  web.decideFor(undefined, { context: request.context });
-  // @ts-expect-error: nor decideForJson()
-  web.decideForJson(undefined, "{}");
-  using customer = engine.customer({ id: "c1" });
-  return engine.decideFor(customer, { context: request.context }).offers.map((o) => o.id);
-}
