@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import init, { Engine, version, initSync } from "nextoffer";
 import * as web from "nextoffer/web";
+import { goldenDecideCases } from "./support.mjs";
 
 test("nextoffer resolves to the node entry in Node", () => {
   const resolved = fileURLToPath(import.meta.resolve("nextoffer"));
@@ -42,6 +43,34 @@ test("the node entry runs the server build, a separate instance that decides as 
   assert.equal(JSON.parse(decision).offers.length, 4);
   server.free();
   browser.free();
+});
+
+// The web build has no tape: its decide and decideFor parse the text of decideJson and decideForJson, while the
+// server build builds the same objects from the tape. Same objects (same keys in the same order), same errors.
+test("the web build's decide and decideFor objects and errors are the server build's on every golden case", () => {
+  web.initSync({ module: readFileSync(new URL("../../pkg/web/nextoffer_bg.wasm", import.meta.url)) });
+  const outcome = (fn) => {
+    try {
+      return JSON.stringify(fn());
+    } catch (err) {
+      return `${err.name} ${err.code} ${err.path} ${err.message}`;
+    }
+  };
+  const cases = goldenDecideCases();
+  assert.ok(cases.some((c) => c.expectedError) && cases.some((c) => !c.expectedError));
+  for (const c of cases) {
+    const model = readFileSync(new URL(`../../tests/spec/models/${c.model}.json`, import.meta.url), "utf8");
+    const server = new Engine(model);
+    const browser = new web.Engine(model);
+    assert.equal(outcome(() => browser.decide(c.request)), outcome(() => server.decide(c.request)), c.name);
+    const { contacts, ...profile } = c.request.customer ?? {};
+    const { customer: _whole, ...rest } = c.request;
+    const perCall = contacts ? { ...rest, customer: { contacts } } : rest;
+    const fromServer = outcome(() => server.decideFor(server.customer(profile), perCall));
+    assert.equal(outcome(() => browser.decideFor(browser.customer(profile), perCall)), fromServer, c.name);
+    server.free();
+    browser.free();
+  }
 });
 
 test("the package version is Cargo's", () => {
