@@ -14,7 +14,7 @@ use nextoffer::json::{
 
 fn error(text: &str) -> (usize, usize, ParseErrorKind) {
     let e = parse(text).unwrap_err();
-    (e.line, e.column, e.kind)
+    (e.line, e.column, e.kind.clone())
 }
 
 #[test]

@@ -23,7 +23,7 @@ mod write;
 pub(crate) use coerce::string_to_number;
 pub use coerce::{js_to_number, js_to_string, number_to_js_string};
 pub use object::Object;
-pub use parse::{parse, ParseError, ParseErrorKind, MAX_DEPTH};
+pub use parse::{parse, ParseError, ParseErrorAt, ParseErrorKind, MAX_DEPTH};
 pub use reader::{Kind, Reader};
 pub(crate) use write::itoa_i64;
 pub use write::Writer;
