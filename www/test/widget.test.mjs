@@ -253,6 +253,24 @@ describe("failures", () => {
     }
   });
 
+  test("the fallback shows when the model answers an HTTP error or its request fails, naming the URL", async () => {
+    for (const [answer, message] of [
+      [(route) => route.fulfill({ status: 404, contentType: "text/plain", body: "not found" }), /model at .*\/missing-model\.json answered HTTP 404/],
+      [(route) => route.abort(), /model could not be fetched from .*\/missing-model\.json/],
+    ]) {
+      const { context, page, problems } = await openPage();
+      await page.route("**/missing-model.json", answer);
+      const state = await mount(page, { attributes: { model: "/missing-model.json" }, fallback: "Fallback" });
+      assert.equal(state, "fallback");
+      assert.equal(await page.locator("#fallback").isVisible(), true);
+      const errors = await events(page, "error");
+      assert.deepEqual(errors.map((e) => e.code), ["model"]);
+      assert.match(errors[0].message, message);
+      assert.deepEqual(problems.pageErrors, []);
+      await context.close();
+    }
+  });
+
   test("the fallback shows when a decision fails, and after 1.5 s when the model never arrives", async () => {
     const { context, page, problems } = await openPage();
     const customer = { id: "c1", purchases: [{ productId: "mug", date: "not a date" }] };
