@@ -50,7 +50,6 @@ pub struct Engine {
 /// Marks a `best` entry's index as a generated offer's slot rather than a model offer's index.
 const GENERATED: u32 = 1 << 31;
 
-/// What every candidate of one decision is scored against.
 /// A model offer and its index, as the candidate loop of `decide_view` hands it on.
 #[derive(Clone, Copy)]
 struct Candidate<'m> {
@@ -58,6 +57,7 @@ struct Candidate<'m> {
     index: u32,
 }
 
+/// What every candidate of one decision is scored against.
 struct Scoring<'a> {
     profile: &'a Profile,
     segment: Option<&'a str>,

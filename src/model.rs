@@ -380,15 +380,17 @@ impl ReadOffers {
     ) -> Result<(), FieldError> {
         let i = self.offers.len();
         let index = u32::try_from(i).map_err(|_| at.error("too many offers"))?;
-        if let Some(first) = self.offer_ids.get(&offer.id) {
-            return Err(at.key("id").error(format!(
-                "duplicate offer id \"{}\" (first at offers[{first}])",
-                offer.id
-            )));
-        }
-        // The offer's index: ids are numbered in offer order, and a load stops at its first error.
-        if self.offer_ids.intern(&offer.id) != index {
-            return Err(at.error("too many offers"));
+        // Ids are numbered in offer order (a load stops at its first error), so a new id gets this offer's
+        // index and a repeated one the index of its first offer: one lookup serves both.
+        match self.offer_ids.intern(&offer.id) {
+            id if id == index => {}
+            first if first < index => {
+                return Err(at.key("id").error(format!(
+                    "duplicate offer id \"{}\" (first at offers[{first}])",
+                    offer.id
+                )))
+            }
+            _ => return Err(at.error("too many offers")),
         }
         if !declared.is_empty() {
             if let Some(&unknown) = offer

@@ -123,38 +123,12 @@ fn read_purchase(model: &Model, r: &mut Reader<'_>, at: &At<'_>) -> Read<Purchas
         product: None,
         category: None,
     };
-    // The server build reads each field out of line (see `read_product`); the browser build keeps them inline,
-    // where the shared `read_object` is not inlined and splitting them costs size.
-    #[cfg(feature = "preload")]
     read_object(r, at, PURCHASE_FIELDS, &mut |r, field, at| {
         match field {
             0 => purchase.product = read_product(model, r, at)?,
             1 => purchase.category = read_category(model, r, at)?,
             2 => purchase.at = read_purchase_date(r, at)?,
             3 | 4 => read_non_negative(r, at)?,
-            _ => {
-                read_str(r, at)?;
-            }
-        }
-        Ok(())
-    })?;
-    #[cfg(not(feature = "preload"))]
-    read_object(r, at, PURCHASE_FIELDS, &mut |r, field, at| {
-        match field {
-            0 => purchase.product = model.product_id(&read_str(r, at)?),
-            1 => purchase.category = model.category_id(&read_str(r, at)?),
-            2 => purchase.at = read_instant(r, at)?,
-            3 | 4 => {
-                let n = read_number(r, at)?;
-                if n < 0.0 {
-                    return Err(at
-                        .error(format!(
-                            "must not be negative, found {}",
-                            crate::text::Num(n)
-                        ))
-                        .into());
-                }
-            }
             _ => {
                 read_str(r, at)?;
             }
@@ -170,28 +144,29 @@ fn read_purchase(model: &Model, r: &mut Reader<'_>, at: &At<'_>) -> Read<Purchas
 // A purchase's field readers, out of line in the server build: the closure above runs once per key (800 times
 // for the bench customer's 200 purchases) and, in a fresh isolate, V8 charges its baseline-tier budget by the
 // closure's code size on each call; with all four readers inlined it spent that budget and was recompiled by
-// TurboFan during the first customer. Each reader here runs once per purchase.
+// TurboFan during the first customer. Each reader here runs once per purchase. The browser build inlines them
+// back into the closure, where the shared `read_object` is not inlined and out-of-line readers cost size.
 
-#[cfg(feature = "preload")]
-#[inline(never)]
+#[cfg_attr(feature = "preload", inline(never))]
+#[cfg_attr(not(feature = "preload"), inline(always))]
 fn read_product(model: &Model, r: &mut Reader<'_>, at: &At<'_>) -> Read<Option<u32>> {
     Ok(model.product_id(&read_str(r, at)?))
 }
 
-#[cfg(feature = "preload")]
-#[inline(never)]
+#[cfg_attr(feature = "preload", inline(never))]
+#[cfg_attr(not(feature = "preload"), inline(always))]
 fn read_category(model: &Model, r: &mut Reader<'_>, at: &At<'_>) -> Read<Option<u32>> {
     Ok(model.category_id(&read_str(r, at)?))
 }
 
-#[cfg(feature = "preload")]
-#[inline(never)]
+#[cfg_attr(feature = "preload", inline(never))]
+#[cfg_attr(not(feature = "preload"), inline(always))]
 fn read_purchase_date(r: &mut Reader<'_>, at: &At<'_>) -> Read<i64> {
     read_instant(r, at)
 }
 
-#[cfg(feature = "preload")]
-#[inline(never)]
+#[cfg_attr(feature = "preload", inline(never))]
+#[cfg_attr(not(feature = "preload"), inline(always))]
 fn read_non_negative(r: &mut Reader<'_>, at: &At<'_>) -> Read<()> {
     let n = read_number(r, at)?;
     if n < 0.0 {

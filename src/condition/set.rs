@@ -66,7 +66,9 @@ impl InSet {
         set
     }
 
-    /// GrowthBook's `isIn`: an array attribute matches when any element is in the set.
+    /// GrowthBook's `isIn`: an array attribute matches when any element is in the set. Out of line in the server
+    /// build, as the other operators of `Op::eval` (see the note above `folded_equals` in `tree.rs`).
+    #[cfg_attr(feature = "preload", inline(never))]
     pub(crate) fn matches(&self, actual: &Value) -> bool {
         match actual {
             Value::Array(items) => items.iter().any(|item| self.contains(item)),

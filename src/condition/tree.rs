@@ -334,11 +334,6 @@ fn compare_holds(relation: Relation, operand: &Primitive, value: &Value) -> bool
 }
 
 #[cfg_attr(feature = "preload", inline(never))]
-fn in_set(set: &InSet, value: &Value) -> bool {
-    set.matches(value)
-}
-
-#[cfg_attr(feature = "preload", inline(never))]
 fn regex_matches(regex: &Regex, value: &Value) -> bool {
     match value {
         Value::String(s) => regex.is_match(s),
@@ -380,7 +375,7 @@ impl Op {
             Op::StrictEq(operand, negate) => operand.equals(value) != *negate,
             Op::Compare(relation, operand) => compare_holds(*relation, operand, value),
             Op::Exists(expected) => value.is_null() != *expected,
-            Op::In(set, negate) => in_set(set, value) != *negate,
+            Op::In(set, negate) => set.matches(value) != *negate,
             Op::False => false,
             Op::Not(test) => !test.eval(value),
             Op::Size(test) => match value {
