@@ -5,12 +5,10 @@
 //   <script>window.nextoffer = window.nextoffer || []; nextoffer.push(["consent", true]);</script>
 //   <script async src="/pkg/widget/nextoffer-widget.js" data-model="/demo/model.json" data-locale="ja"></script>
 //
-// Loaded twice, the second copy finds the first one's API in place and does nothing. Started as a worker (by
-// text.js's warmPriceFormats, from this same URL), it makes the process's first Intl number format and says so.
+// Loaded twice, the second copy finds the first one's API in place and does nothing.
 
 import { configure, define, defaults, forgetAll, purchaseAll } from "./element.js";
 import { preloadEngine, setEngineLoader } from "./engine.js";
-import { setWarmWorker, warmHere } from "./text.js";
 
 /** @typedef {import("./element.js").WidgetDefaults} WidgetDefaults */
 /** @typedef {[string, ...unknown[]] | ((api: NextofferApi) => void)} Command */
@@ -59,39 +57,32 @@ function run(command) {
 /** @type {NextofferApi} */
 const api = { loaded: true, version: VERSION, push: (...items) => items.forEach(run), defaults };
 
-if (typeof document === "undefined") {
-  // The worker of warmPriceFormats: the page is not touched from here.
-  warmHere();
-  /** @type {{ postMessage(message: unknown): void }} */ (/** @type {unknown} */ (globalThis)).postMessage(0);
-} else {
-  const win = /** @type {Window & { nextoffer?: Command[] | NextofferApi }} */ (window);
-  const queued = win.nextoffer;
-  if (!(queued && "loaded" in queued)) {
-    const script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
-    const base = script?.src || document.baseURI;
-    const data = script?.dataset ?? {};
-    const engineUrl = new URL(data.engine ?? "../web/nextoffer.js", base).href;
-    setEngineLoader(() => import(engineUrl), new URL("nextoffer_bg.wasm", engineUrl));
-    if (script?.src) setWarmWorker(script.src);
-    /** @type {WidgetDefaults} */
-    const options = {};
-    if (data.model) options.model = data.model;
-    if (data.locale) options.locale = data.locale;
-    if (data.placement) options.placement = data.placement;
-    if (data.limit) options.limit = Number(data.limit);
-    if (data.storeKey) options.storeKey = data.storeKey;
-    if (data.timeout) options.timeout = Number(data.timeout);
-    if (data.consent !== undefined) options.consent = data.consent !== "false";
-    Object.assign(defaults, options);
-    win.nextoffer = api;
-    if (Array.isArray(queued)) queued.forEach(run);
-    // With a page-wide model, the engine and the model start loading now, while the page is still parsing,
-    // rather than when the parser reaches the first <nextoffer-offers> (behind the page's stylesheets and
-    // blocking scripts), and before the widgets already parsed are set up (define). Not on a page that finished
-    // loading without any widget: it pays nothing.
-    if (defaults.model && (document.readyState === "loading" || document.querySelector("nextoffer-offers"))) {
-      preloadEngine(defaults.model);
-    }
-    define();
+const win = /** @type {Window & { nextoffer?: Command[] | NextofferApi }} */ (window);
+const queued = win.nextoffer;
+if (!(queued && "loaded" in queued)) {
+  const script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
+  const base = script?.src || document.baseURI;
+  const data = script?.dataset ?? {};
+  const engineUrl = new URL(data.engine ?? "../web/nextoffer.js", base).href;
+  setEngineLoader(() => import(engineUrl), new URL("nextoffer_bg.wasm", engineUrl));
+  /** @type {WidgetDefaults} */
+  const options = {};
+  if (data.model) options.model = data.model;
+  if (data.locale) options.locale = data.locale;
+  if (data.placement) options.placement = data.placement;
+  if (data.limit) options.limit = Number(data.limit);
+  if (data.storeKey) options.storeKey = data.storeKey;
+  if (data.timeout) options.timeout = Number(data.timeout);
+  if (data.consent !== undefined) options.consent = data.consent !== "false";
+  Object.assign(defaults, options);
+  win.nextoffer = api;
+  if (Array.isArray(queued)) queued.forEach(run);
+  // With a page-wide model, the engine and the model start loading now, while the page is still parsing,
+  // rather than when the parser reaches the first <nextoffer-offers> (behind the page's stylesheets and
+  // blocking scripts), and before the widgets already parsed are set up (define). Not on a page that finished
+  // loading without any widget: it pays nothing.
+  if (defaults.model && (document.readyState === "loading" || document.querySelector("nextoffer-offers"))) {
+    preloadEngine(defaults.model);
   }
+  define();
 }

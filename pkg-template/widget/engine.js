@@ -5,8 +5,6 @@
 // build imports `../web/nextoffer.js` next to it in the package (bundlers follow that import and its .wasm);
 // the script-tag build points the loader at the same file next to its own URL (`setEngineLoader`).
 
-import { warmPriceFormats } from "./text.js";
-
 /** @typedef {typeof import("nextoffer/web")} EngineModule */
 /** @typedef {import("nextoffer/web").Engine} Engine */
 /** @typedef {import("nextoffer/web").Model} Model */
@@ -164,7 +162,6 @@ export function dropEngine(model) {
 async function load(model) {
   const modelSource = typeof model === "string" ? fetchModel(model) : Promise.resolve(model);
   const module = engineModule();
-  warmPriceFormats();
   const [mod, source] = await Promise.all([module, modelSource]);
   try {
     const engine = source instanceof Uint8Array ? mod.Engine.fromBytes(source) : new mod.Engine(source);

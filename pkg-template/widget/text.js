@@ -72,56 +72,39 @@ export function reasonText(offer, lang) {
 /** @type {Map<string, Intl.NumberFormat>} */
 const formats = new Map();
 
-/** @type {string | null} a same-origin script that, started as a worker, calls `warmHere` and posts a message */
-let warmWorkerUrl = null;
-let warmed = false;
+/**
+ * Currencies written out here, as `Intl.NumberFormat` writes them for the widget's two languages: the symbol in
+ * Japanese and in English, and the fraction digits. The first `Intl.NumberFormat` of a renderer process sets up
+ * ICU's number formatting: 14 to 100 ms of main-thread CPU on the busy 2-core bench machine (42 ms of the 120 ms
+ * from the widget's script to its first render in one traced load of the demo shop), directly on the first
+ * render's path. These few formats are plain digit work, identical to Intl's output (www/test/widget.test.mjs
+ * compares them with Chromium's Intl over thousands of values); anything else goes to Intl.
+ * @type {Record<string, [ja: string, en: string, fractionDigits: number]>}
+ */
+const EXACT_FORMATS = { JPY: ["￥", "¥", 0], USD: ["$", "$", 2], EUR: ["€", "€", 2] };
 
 /**
- * Where `warmPriceFormats` can start its worker: the script-tag build's own URL (embed.js answers as that worker).
- * @param {string | URL | null} url
+ * A price formatted without Intl when the currency is in EXACT_FORMATS and the locale is `ja`, `ja-JP`, `en` or
+ * `en-US` (other regions may group digits or place the symbol differently), else null. Rounds as Intl does: the
+ * shortest decimal that reads back as the number (what `String` gives and what ICU formats), half away from zero
+ * (`halfExpand`), so 1.005 dollars is $1.01 although its double is just under 1.005.
+ * @param {number} price positive and finite
+ * @param {string} currency
+ * @param {string} locale
+ * @returns {string | null}
  */
-export function setWarmWorker(url) {
-  warmWorkerUrl = url ? String(url) : null;
-}
-
-/** Makes the thread's first `Intl.NumberFormat` (what `warmPriceFormats` pays ahead). */
-export function warmHere() {
-  try {
-    new Intl.NumberFormat();
-  } catch {
-    // Intl missing or broken: formatPrice reports it where it matters
-  }
-}
-
-/**
- * Pays the page's first `Intl.NumberFormat` ahead of the first render, once per page. The first one a renderer
- * process makes costs some 18 ms of CPU (ICU's set-up for number formats), the next ones 0.1 ms, on any thread of
- * the process: so it is paid on a worker thread when the page allows one (a same-origin script, which the
- * script-tag build names with `setWarmWorker`: itself), beside the main thread's parsing, layout and Wasm set-up
- * instead of among them (the demo shop's product page in a Chromium trace: 18 ms less main-thread work before the
- * first render, the shop's own first yen price 0.1 ms instead of 18; in A/B pairs on the busy 2-core machine the
- * renderer's main thread used 8% less CPU from the navigation to the first render, all of Chromium's processes
- * 3% more: the worker's start-up, on the other core). On one core, or if the worker fails to
- * start (a cross-origin script, a Content-Security-Policy without it), in a task of its own on the main thread
- * while the engine and the model are fetched and compiled.
- */
-export function warmPriceFormats() {
-  if (warmed) return;
-  warmed = true;
-  const onMain = () => setTimeout(warmHere, 0);
-  // One core: a worker would only add its own start-up to the same core's work.
-  if (!warmWorkerUrl || typeof Worker !== "function" || (globalThis.navigator?.hardwareConcurrency ?? 1) < 2) return onMain();
-  try {
-    const worker = new Worker(warmWorkerUrl, { name: "nextoffer-intl" });
-    worker.onmessage = () => worker.terminate();
-    worker.onerror = (event) => {
-      event.preventDefault(); // not an error of the host page
-      worker.terminate();
-      onMain();
-    };
-  } catch {
-    onMain(); // a cross-origin script URL throws at once
-  }
+function exactPrice(price, currency, locale) {
+  const format = EXACT_FORMATS[currency];
+  // At most 13 integer digits and no exponent: the rounded amount in cents stays an exact integer.
+  const decimal = format && /^(?:ja(?:-jp)?|en(?:-us)?)$/i.test(locale) ? /^(\d{1,13})(?:\.(\d+))?$/.exec(String(price)) : null;
+  if (!format || !decimal) return null;
+  const [symbolJa, symbolEn, places] = format;
+  const fraction = decimal[2] ?? "";
+  // The amount in the currency's smallest unit, rounded on the decimal digits: up when the first cut digit is 5-9.
+  const units = Number(decimal[1] + fraction.slice(0, places).padEnd(places, "0")) + (fraction.charCodeAt(places) >= 53 ? 1 : 0);
+  const digits = String(units).padStart(places + 1, "0");
+  const whole = digits.slice(0, digits.length - places).replace(/\B(?=(\d{3})+$)/g, ",");
+  return (language(locale) === "ja" ? symbolJa : symbolEn) + whole + (places ? "." + digits.slice(-places) : "");
 }
 
 /**
@@ -133,6 +116,8 @@ export function warmPriceFormats() {
  */
 export function formatPrice(price, currency, locale) {
   if (price === undefined || price === null || !Number.isFinite(price) || price <= 0) return "";
+  const exact = exactPrice(price, currency, locale);
+  if (exact !== null) return exact;
   const key = `${locale}|${currency}`;
   let format = formats.get(key);
   if (!format) {

@@ -133,6 +133,44 @@ describe("rendering", () => {
     await context.close();
   });
 
+  test("prices equal Chromium's Intl.NumberFormat for every locale and currency, also where no Intl is used", async () => {
+    // text.js writes yen, dollars and euros in ja/ja-JP/en/en-US itself (the first render needs no Intl); this
+    // holds it to Chromium's own Intl over values that stress digit grouping and rounding, and checks the
+    // currencies and locales left to Intl on the way.
+    const { context, page } = await openPage();
+    const result = await page.evaluate(async () => {
+      const { formatPrice } = await import("/pkg/widget/index.js");
+      let seed = 7;
+      const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const values = [0, -1, -0.5, 1e-7, 0.001, 0.004, 0.005, 0.0049, 0.01, 0.125, 0.5, 0.995, 1, 1.005, 1.015, 1.5, 2.5];
+      values.push(2.675, 0.1 + 0.2, 999.995, 9999999999999.994, 9999999999999.995, 99999999999999.5, 1e15, 1e21, 1.5e300);
+      for (let e = 0; e <= 9; e++) values.push(10 ** e, 10 ** e - 1, 10 ** e + 0.5, 10 ** e - 0.005, 10 ** e * 1.23456789);
+      for (let i = 0; i < 3000; i++) {
+        values.push(random() * 10 ** Math.floor(random() * 15)); // any magnitude, any fraction
+        values.push(Math.floor(random() * 1e8) / 100 + 0.005); // cents that end in a half
+        values.push(Math.floor(random() * 1e7) / 1000); // three decimals
+      }
+      const mismatches = [];
+      let compared = 0;
+      for (const locale of ["ja", "ja-JP", "en", "en-US", "EN-us", "en-GB", "en-IN", "de-DE", "ja-JP-u-nu-fullwide"]) {
+        for (const currency of ["JPY", "USD", "EUR", "GBP", "KRW"]) {
+          const intl = new Intl.NumberFormat(locale, { style: "currency", currency });
+          for (const value of values) {
+            compared++;
+            const expected = value > 0 ? intl.format(value) : "";
+            const got = formatPrice(value, currency, locale);
+            if (got !== expected && mismatches.length < 10) mismatches.push({ locale, currency, value, got, expected });
+          }
+        }
+      }
+      return { compared, mismatches, samples: [formatPrice(32000, "JPY", "ja"), formatPrice(32000, "JPY", "en"), formatPrice(1.005, "USD", "en")] };
+    });
+    assert.deepEqual(result.mismatches, []);
+    assert.ok(result.compared > 400000, `${result.compared} values compared`);
+    assert.deepEqual(result.samples, ["￥32,000", "¥32,000", "$1.01"]);
+    await context.close();
+  });
+
   test("labels and prices are Japanese when the page's lang is ja, and follow cart changes", async () => {
     const { context, page } = await openPage();
     await mount(page, { attributes: { model: "/demo/model.json", placement: "cart", limit: "3" }, lang: "ja" });
@@ -338,63 +376,42 @@ describe("embedding", () => {
     await context.close();
   });
 
-  test("the script-tag build pays the page's first Intl number format on a worker of its own script, then ends it", async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    /** @type {{ url: string, closed: boolean }[]} */
-    const workers = [];
-    page.on("worker", (worker) => {
-      const seen = { url: worker.url(), closed: false };
-      workers.push(seen);
-      worker.on("close", () => (seen.closed = true));
-    });
-    const errors = [];
-    page.on("pageerror", (err) => errors.push(err.message));
-    await page.goto(`${baseUrl}/shop/product.html?id=espresso-machine`);
-    await page.waitForSelector("nextoffer-offers[state=ready]", { timeout: 5000 });
-    const deadline = Date.now() + 3000;
-    while (!workers.every((w) => w.closed) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    assert.deepEqual(workers, [{ url: `${baseUrl}/pkg/widget/nextoffer-widget.js`, closed: true }]);
-    const prices = await page.evaluate(() =>
-      [...document.querySelector("nextoffer-offers").shadowRoot.querySelectorAll("[part=price]")].map((p) => p.textContent),
-    );
+  test("the shop's yen prices are Intl's, with no worker started, also where the policy forbids workers", async () => {
     const offers = JSON.parse(demoModelText).offers;
-    const ids = await page.evaluate(() => document.querySelector("nextoffer-offers").decision.offers.map((o) => o.id));
     const yen = new Intl.NumberFormat("ja", { style: "currency", currency: "JPY" });
-    assert.deepEqual(prices, ids.map((id) => yen.format(offers.find((o) => o.id === id).price)));
-    assert.deepEqual(errors, []);
-    await context.close();
-  });
-
-  test("where the page's policy forbids workers, the number format is warmed on the main thread and prices still show", async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const policy = `${STRICT_CSP}; worker-src 'none'`;
-    await page.route("**/shop/product.html*", async (route) => {
-      const response = await route.fetch();
-      await route.fulfill({ response, headers: { ...response.headers(), "content-security-policy": policy } });
-    });
-    await page.addInitScript(() => {
-      window.__violations = [];
-      document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.effectiveDirective));
-    });
-    const workers = [];
-    page.on("worker", (worker) => workers.push(worker.url()));
-    const errors = [];
-    page.on("pageerror", (err) => errors.push(err.message));
-    const response = await page.goto(`${baseUrl}/shop/product.html?id=espresso-machine`);
-    assert.equal(response?.headers()["content-security-policy"], policy);
-    await page.waitForSelector("nextoffer-offers[state=ready]", { timeout: 5000 });
-    const result = await page.evaluate(() => ({
-      violations: window.__violations,
-      prices: [...document.querySelector("nextoffer-offers").shadowRoot.querySelectorAll("[part=price]")].map((p) => p.textContent),
-    }));
-    assert.deepEqual(result.violations, ["worker-src"], "the worker was refused");
-    assert.deepEqual(workers, []);
-    assert.equal(result.prices.length, 4);
-    assert.ok(result.prices.every((p) => /^[¥￥][\d,]+$/.test(p ?? "")), result.prices.join(" "));
-    assert.deepEqual(errors, []);
-    await context.close();
+    for (const policy of [STRICT_CSP, `${STRICT_CSP}; worker-src 'none'`]) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.route("**/shop/product.html*", async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, headers: { ...response.headers(), "content-security-policy": policy } });
+      });
+      await page.addInitScript(() => {
+        window.__violations = [];
+        document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.effectiveDirective));
+      });
+      const workers = [];
+      page.on("worker", (worker) => workers.push(worker.url()));
+      const errors = [];
+      page.on("pageerror", (err) => errors.push(err.message));
+      const response = await page.goto(`${baseUrl}/shop/product.html?id=espresso-machine`);
+      assert.equal(response?.headers()["content-security-policy"], policy);
+      await page.waitForSelector("nextoffer-offers[state=ready]", { timeout: 5000 });
+      const result = await page.evaluate(() => {
+        const el = document.querySelector("nextoffer-offers");
+        return {
+          violations: window.__violations,
+          ids: el.decision.offers.map((o) => o.id),
+          prices: [...el.shadowRoot.querySelectorAll("[part=price]")].map((p) => p.textContent),
+        };
+      });
+      assert.deepEqual(result.violations, [], policy);
+      assert.deepEqual(workers, []);
+      assert.equal(result.prices.length, 4);
+      assert.deepEqual(result.prices, result.ids.map((id) => yen.format(offers.find((o) => o.id === id).price)));
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
   });
 
   test("the script-tag build loaded twice beside the ES module defines one element and runs the queue", async () => {
