@@ -149,6 +149,10 @@ impl Attached {
     }
 
     /// The anchors of one decision from its cart and its owned and bought products (model product ids).
+    ///
+    /// This and the other methods `Engine::decide_view` calls stay out of line in the server build, so that a
+    /// fresh isolate never compiles them into its first decision when no recommender is attached.
+    #[cfg_attr(feature = "preload", inline(never))]
     pub(crate) fn anchors<'a>(
         &'a self,
         cart: &[u32],
@@ -191,6 +195,7 @@ impl Attached {
 
     /// The boost of a model offer: its product's association with the anchors (cross-sell offers) or its
     /// place as the next tier up from one (upsell offers).
+    #[cfg_attr(feature = "preload", inline(never))]
     pub(crate) fn boost(&self, anchors: &Anchors<'_>, offer: &Offer) -> Option<Boost> {
         let item = offer.product.and_then(|p| self.item(p))?;
         match offer.kind {
@@ -220,6 +225,7 @@ impl Attached {
 
     /// Generated candidates for a decision in `placement`: `(slot, boost)`, cross-sell offers for the cart's
     /// neighbours (strongest association first) then upsell offers for the next tiers.
+    #[cfg_attr(feature = "preload", inline(never))]
     pub(crate) fn generate(
         &self,
         anchors: &Anchors<'_>,
@@ -284,6 +290,7 @@ impl Attached {
     }
 
     /// The generated offer of `slot` (made on first use).
+    #[cfg_attr(feature = "preload", inline(never))]
     pub(crate) fn offer(&self, slot: u32, model: &Model) -> Option<&Offer> {
         let cell = self.generated.get(slot as usize)?;
         let item = slot / 2;

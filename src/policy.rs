@@ -148,6 +148,8 @@ pub(crate) struct CapState {
 }
 
 impl CapState {
+    // Out of line in the server build, as every step of `Engine::decide_view` (see there).
+    #[cfg_attr(feature = "preload", inline(never))]
     pub(crate) fn new(
         policies: &[Policy],
         profile: &Profile,
