@@ -210,8 +210,9 @@ impl Engine {
     /// its first call, whole, in time that grows faster than the function: inlined, this was one 20 KB
     /// function, with the recommender's 9 KB compiled even when no recommender is attached; split, the first
     /// decision compiles 6 KB here plus the parts it runs. The edge bench's cold probe (medians of 11
-    /// interleaved fresh processes): first decision 8.1 -> 4.1 ms; warm, `decideForJson` runs 3.8% more
-    /// instructions (callgrind of warm Node: 300k -> 312k per call), under 2% of a `POST /v1/decide` in workerd.
+    /// interleaved fresh processes): first decision 8.1 -> 4.5 and 9.3 -> 4.1 ms in two sets; warm,
+    /// `decideForJson` runs 3.8% more instructions (callgrind of warm Node: 300k -> 312k per call), under 2%
+    /// of a `POST /v1/decide` in workerd.
     fn decide_view<'m>(
         &'m self,
         req: &mut RequestView<'_>,
