@@ -49,6 +49,8 @@ function progress(stage, done, total) {
 async function actionEngine() {
   if (engine) return engine;
   const model = await (await fetch(new URL("./actions.json", import.meta.url))).text();
+  // The model's fetch can finish before the module is instantiated: the engine needs both.
+  await ready;
   engine = new nx.Engine(model);
   return engine;
 }
