@@ -95,16 +95,17 @@ const EXACT_FORMATS = { JPY: ["￥", "¥", 0], USD: ["$", "$", 2], EUR: ["€", 
  */
 function exactPrice(price, currency, locale) {
   const format = EXACT_FORMATS[currency];
+  const region = /^(?:(ja)(?:-jp)?|en(?:-us)?)$/i.exec(locale);
   // At most 13 integer digits and no exponent: the rounded amount in cents stays an exact integer.
-  const decimal = format && /^(?:ja(?:-jp)?|en(?:-us)?)$/i.test(locale) ? /^(\d{1,13})(?:\.(\d+))?$/.exec(String(price)) : null;
-  if (!format || !decimal) return null;
+  const decimal = format && region ? /^(\d{1,13})(?:\.(\d+))?$/.exec(String(price)) : null;
+  if (!format || !region || !decimal) return null;
   const [symbolJa, symbolEn, places] = format;
   const fraction = decimal[2] ?? "";
   // The amount in the currency's smallest unit, rounded on the decimal digits: up when the first cut digit is 5-9.
   const units = Number(decimal[1] + fraction.slice(0, places).padEnd(places, "0")) + (fraction.charCodeAt(places) >= 53 ? 1 : 0);
   const digits = String(units).padStart(places + 1, "0");
   const whole = digits.slice(0, digits.length - places).replace(/\B(?=(\d{3})+$)/g, ",");
-  return (language(locale) === "ja" ? symbolJa : symbolEn) + whole + (places ? "." + digits.slice(-places) : "");
+  return (region[1] ? symbolJa : symbolEn) + whole + (places ? "." + digits.slice(-places) : "");
 }
 
 /**
